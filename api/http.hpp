@@ -1,0 +1,91 @@
+#pragma once
+// The HTTP layer's own vocabulary: a route table whose handlers stay thin (parse, validate,
+// call core/ or the store, map the result). Included by api/ files only.
+#include <httplib.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/auth.hpp"
+#include "core/error.hpp"
+#include "core/models/user.hpp"
+#include "store/store.hpp"
+
+namespace mimicom::api {
+
+using json = nlohmann::json;
+
+enum class Access { Public, Member, Admin };
+
+struct Settings {
+  std::string version;
+  long long session_ttl_s = 7 * 24 * 3600;
+  bool secure_cookies = false;  // add `Secure` (set when served over HTTPS)
+  size_t max_json_bytes = 8 << 20;
+};
+
+// What a handler gets: the request, the authenticated user (none for public routes), the
+// path parameters in order, and the shared services.
+struct Context {
+  const httplib::Request& req;
+  httplib::Response& res;
+  std::optional<User> user;
+  std::optional<Session> session;  // set for cookie logins, not for API tokens
+  std::vector<std::string> path_params;
+  Store& store;
+  LoginThrottle& throttle;
+  const Settings& settings;
+
+  // The n-th path parameter as an id (routes declare ids as digits only).
+  long long id(size_t n = 0) const { return std::stoll(path_params.at(n)); }
+  // A parameter's value, for json-body-less routes.
+  std::multimap<std::string, std::string> query() const {
+    return {req.params.begin(), req.params.end()};
+  }
+};
+
+// A handler's success: a status and a JSON body (sent as {"data": body} unless raw).
+struct Reply {
+  int status = 200;
+  json body;
+  std::optional<json> meta;
+  bool raw = false;  // send body as it is (no envelope); null body = no content
+
+  static Reply ok(json data) { return {200, std::move(data), std::nullopt, false}; }
+  static Reply created(json data) { return {201, std::move(data), std::nullopt, false}; }
+  static Reply no_content() { return {204, nullptr, std::nullopt, true}; }
+  static Reply list(json data, json meta) { return {200, std::move(data), std::move(meta), false}; }
+};
+
+using Handler = std::function<Result<Reply>(Context&)>;
+
+struct Route {
+  std::string method;  // GET, POST, PATCH, DELETE
+  std::string path;    // as in openapi.yaml, under /api/v1: "/prospects/{id}"
+  Access access;
+  Handler handler;
+};
+
+// Route groups, one per file of api/routers/.
+void add_health_routes(std::vector<Route>& r);
+void add_auth_routes(std::vector<Route>& r);
+void add_prospect_routes(std::vector<Route>& r);
+void add_user_routes(std::vector<Route>& r);
+void add_token_routes(std::vector<Route>& r);
+void add_docs_routes(std::vector<Route>& r);
+
+// Every route of the API, in matching order.
+std::vector<Route> all_routes();
+
+// The JSON body of a request: 400 when it is not JSON or nests deeper than 64 levels, 413
+// over the size limit, 400 when it is not an object.
+Result<json> parse_json_object(const Context& c);
+
+// The one place errors become HTTP: status, JSON error body, Retry-After.
+void write_error(httplib::Response& res, const Error& e);
+int http_status(Error::Code code);
+
+}  // namespace mimicom::api

@@ -1,0 +1,38 @@
+#pragma once
+// The HTTP server: the API routes under /api/v1 (authentication, CSRF, errors as JSON), and
+// the web UI's files with a fallback to index.html for the UI's own paths.
+// Threads: construct and configure on one thread; listen() blocks; stop() from any thread.
+#include <memory>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace mimicom::api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string ui_dir;  // built UI (app/dist); empty = no UI
+  int threads = 64;    // each live event stream holds one
+  bool secure_cookies = false;
+  std::string version;
+};
+
+class Server {
+ public:
+  Server(Store& store, ServerOptions options);
+  ~Server();
+  // Binds and serves until stop(). false when the address cannot be bound.
+  bool listen();
+  // Binds first (so the caller can print the address), then serves.
+  bool bind();
+  bool listen_after_bind();
+  void stop();
+  int port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mimicom::api

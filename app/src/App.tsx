@@ -1,0 +1,114 @@
+// The shell: finds out who is logged in, routes between pages, draws the header.
+import { useEffect, useState } from 'react';
+import * as api from './api';
+import type { Session } from './api';
+import { LANGS, setLang, t, useLang } from './i18n';
+import { Link, navigate, useLocation } from './router';
+import { Login } from './pages/Login';
+import { Prospects } from './pages/Prospects';
+
+function loginUrlFor(pathname: string, search: string): string {
+  const here = pathname + search;
+  return here.startsWith('/login') || here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`;
+}
+
+export function App() {
+  useLang();
+  const { pathname, search } = useLocation();
+  // undefined: still asking the server; null: nobody is logged in.
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [bootError, setBootError] = useState(false);
+
+  useEffect(() => {
+    api.setUnauthorizedHandler(() => {
+      setSession(null);
+      navigate(loginUrlFor(window.location.pathname, window.location.search), { replace: true });
+    });
+    api.me().then(setSession, () => setBootError(true));
+  }, []);
+
+  const isDocs = pathname === '/docs' || pathname === '/docs/';
+  useEffect(() => {
+    // The API docs are a static page beside the app (dist/docs/index.html).
+    if (isDocs) window.location.replace('/docs/index.html');
+  }, [isDocs]);
+
+  const needsLogin = session === null && pathname !== '/login' && !isDocs;
+  useEffect(() => {
+    if (needsLogin) navigate(loginUrlFor(pathname, search), { replace: true });
+    else if (pathname === '/') navigate('/prospects', { replace: true });
+  }, [needsLogin, pathname, search]);
+
+  if (bootError) return <div className="boot-message" role="alert">{t('error.network')}</div>;
+  if (session === undefined || isDocs || needsLogin) return <div className="boot-message">{t('app.loading')}</div>;
+
+  if (pathname === '/login') {
+    return (
+      <Login
+        session={session}
+        onLoggedIn={(s) => {
+          setSession(s);
+          const next = new URLSearchParams(search).get('next');
+          // Only same-site paths: a crafted ?next=https://… must not leave the app.
+          navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/prospects', { replace: true });
+        }}
+      />
+    );
+  }
+  if (!session) return null;
+
+  return (
+    <div className="layout">
+      <Header session={session} onLoggedOut={() => setSession(null)} pathname={pathname} />
+      <main className="main">
+        {pathname === '/prospects' ? (
+          <Prospects />
+        ) : pathname === '/' ? null : (
+          <div className="not-found">
+            <h1>{t('notFound.title')}</h1>
+            <Link href="/prospects">{t('notFound.back')}</Link>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Header({ session, onLoggedOut, pathname }: { session: Session; onLoggedOut: () => void; pathname: string }) {
+  const lang = useLang();
+  const logout = async () => {
+    try {
+      await api.logout();
+    } catch {
+      // The session is dropped locally either way.
+    }
+    onLoggedOut();
+    navigate('/login', { replace: true });
+  };
+  return (
+    <header className="header">
+      <Link href="/prospects" className="brand">
+        {t('app.name')}
+      </Link>
+      <nav className="nav">
+        <Link href="/prospects" className={pathname === '/prospects' ? 'active' : ''} aria-current={pathname === '/prospects' ? 'page' : undefined}>
+          {t('nav.prospects')}
+        </Link>
+        <a href="/docs/index.html">{t('nav.api')}</a>
+      </nav>
+      <div className="header-right">
+        <div className="lang-switch" role="group" aria-label={t('nav.language')}>
+          {LANGS.map((l) => (
+            <button key={l} type="button" className={l === lang ? 'active' : ''} aria-pressed={l === lang} onClick={() => setLang(l)}>
+              {l.toUpperCase()}
+            </button>
+          ))}
+        </div>
+        <span className="user-email" data-testid="user-email">{session.user.email}</span>
+        <button type="button" className="btn btn-ghost" onClick={logout}>
+          {t('nav.logout')}
+        </button>
+      </div>
+    </header>
+  );
+}

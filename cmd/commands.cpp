@@ -1,0 +1,175 @@
+#include "cmd/commands.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "api/server.hpp"
+#include "core/accounts.hpp"
+#include "core/auth.hpp"
+#include "core/demo_prospect.hpp"
+#include "core/prospects.hpp"
+#include "store/store.hpp"
+
+namespace mimicom::cmd {
+
+namespace {
+
+std::unique_ptr<Store> open_or_exit(const Config& config) {
+  auto store = open_store(config.store_url());
+  if (!store) {
+    std::cerr << "mimicom: " << store.error().message << "\n";
+    std::exit(1);
+  }
+  return std::move(*store);
+}
+
+// The built UI: --ui-dir, else app/dist beside the build folder, else ./app/dist.
+std::string find_ui_dir(const Config& config) {
+  if (!config.ui_dir.empty()) return config.ui_dir;
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+      if (std::filesystem::exists(dir / "app/dist/index.html")) return (dir / "app/dist").string();
+    }
+  }
+  return "app/dist";
+}
+
+api::Server* g_server = nullptr;
+
+void on_signal(int) {
+  if (g_server) g_server->stop();
+}
+
+// First start: an admin account, with the password from MIMICOM_ADMIN_PASSWORD or a new one.
+int ensure_admin(Store& store, const Config& config) {
+  auto n = store.count_users();
+  if (!n) {
+    std::cerr << "mimicom: " << n.error().message << "\n";
+    return 1;
+  }
+  if (*n > 0) return 0;
+  std::string password = config.admin_password.empty() ? random_token().substr(0, 20) : config.admin_password;
+  auto user = create_account(store, config.admin_email, password, "admin", "Administrateur");
+  if (!user) {
+    std::cerr << "mimicom: cannot create the first admin account: " << user.error().message;
+    for (const auto& f : user.error().fields) std::cerr << " (" << f.field << ": " << f.message << ")";
+    std::cerr << "\n";
+    return 1;
+  }
+  std::cout << "First start: admin account created.\n  login:    " << user->email << "\n  password: "
+            << (config.admin_password.empty() ? password + "   (generated: note it now, it is not shown again)"
+                                              : std::string("(from MIMICOM_ADMIN_PASSWORD)"))
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int serve(const Config& config, const std::string& version) {
+  auto store = open_or_exit(config);
+  if (int rc = ensure_admin(*store, config)) return rc;
+  api::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.ui_dir = find_ui_dir(config);
+  options.secure_cookies = config.secure_cookies;
+  options.version = version;
+  api::Server server(*store, options);
+  if (!server.bind()) {
+    std::cerr << "mimicom: cannot listen on " << config.host << ":" << config.port << "\n";
+    return 1;
+  }
+  g_server = &server;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::cout << "MimiCom " << version << " is running on http://" << config.host << ":" << server.port()
+            << "  (data: " << config.store_url() << ", UI: " << options.ui_dir << ")" << std::endl;
+  server.listen_after_bind();
+  g_server = nullptr;
+  std::cout << "MimiCom stopped." << std::endl;
+  return 0;
+}
+
+int user_add(const Config& config, const std::string& email, const std::string& role, const std::string& name,
+             bool password_stdin) {
+  auto store = open_or_exit(config);
+  std::string password;
+  if (password_stdin) {
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+  } else {
+    password = random_token().substr(0, 20);
+  }
+  auto user = create_account(*store, email, password, role, name);
+  if (!user) {
+    std::cerr << "mimicom: " << user.error().message;
+    for (const auto& f : user.error().fields) std::cerr << "\n  " << f.field << ": " << f.message;
+    std::cerr << "\n";
+    return 1;
+  }
+  std::cout << "Account created: " << user->email << " (" << user->role << ")\n";
+  if (!password_stdin) std::cout << "Password: " << password << "   (generated: note it now)\n";
+  return 0;
+}
+
+int token_create(const Config& config, const std::string& email, const std::string& name) {
+  auto store = open_or_exit(config);
+  auto user = store->find_user_by_email(email);
+  if (!user) {
+    std::cerr << "mimicom: no account for " << email << "\n";
+    return 1;
+  }
+  auto t = create_token(*store, user->user.id, name);
+  if (!t) {
+    std::cerr << "mimicom: " << t.error().message << "\n";
+    return 1;
+  }
+  std::cout << t->token << "\n";
+  return 0;
+}
+
+int demo_data(const Config& config, long long count, unsigned long long seed) {
+  auto store = open_or_exit(config);
+  DemoDataGenerator gen(seed);
+  auto start = std::chrono::steady_clock::now();
+  long long inserted = 0, rejected = 0;
+  std::vector<Prospect> batch;
+  constexpr size_t kBatch = 20000;
+  batch.reserve(kBatch);
+  auto flush = [&] {
+    auto n = store->insert_prospects(batch);
+    if (!n) {
+      std::cerr << "mimicom: " << n.error().message << "\n";
+      std::exit(1);
+    }
+    inserted += *n;
+    batch.clear();
+    std::cerr << "\rdemo-data: " << inserted << " / " << count << std::flush;
+  };
+  for (long long i = 0; i < count; ++i) {
+    auto p = demo_prospect(gen.next());
+    if (!p) {
+      ++rejected;
+      continue;
+    }
+    batch.push_back(std::move(*p));
+    if (batch.size() == kBatch) flush();
+  }
+  if (!batch.empty()) flush();
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cerr << "\n";
+  std::cout << "Inserted " << inserted << " demo prospects in " << s << " s";
+  if (inserted + rejected < count) std::cout << " (" << count - inserted - rejected << " already present)";
+  if (rejected) std::cout << " (" << rejected << " rejected by validation)";
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace mimicom::cmd

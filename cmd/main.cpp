@@ -1,0 +1,76 @@
+// mimicom: one binary for the server, its administration and its data tools.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "api/server.hpp"
+#include "cmd/commands.hpp"
+#include "core/auth.hpp"
+#include "core/config.hpp"
+
+#ifndef MIMICOM_VERSION
+#define MIMICOM_VERSION "0.0.0-dev"
+#endif
+
+int main(int argc, char** argv) {
+  mimicom::init_crypto();
+  mimicom::Config config = mimicom::load_config();
+
+  CLI::App app{"MimiCom — self-hosted prospecting: prospects, imports, segments, campaigns"};
+  app.require_subcommand(1);
+  app.add_option("--data-dir", config.data_dir, "Data folder (SQLite file, uploads, exports)")->capture_default_str();
+  app.add_option("--store", config.store, "Store URL (default: SQLite file in the data folder)");
+
+  auto* serve = app.add_subcommand("serve", "Start the API, the web UI and the workers");
+  serve->add_option("--host", config.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", config.port, "Port to listen on (0 = any free port)")->capture_default_str();
+  serve->add_option("--ui-dir", config.ui_dir, "Folder of the built web UI (default: app/dist next to the binary)");
+  // Options of the root app are also accepted after the subcommand: `mimicom serve --data-dir d`.
+  serve->fallthrough();
+
+  auto* user = app.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create an account");
+  std::string email, role = "member", name;
+  bool password_stdin = false;
+  user_add->add_option("email", email, "Email (the login)")->required();
+  user_add->add_option("--role", role, "admin or member")->capture_default_str();
+  user_add->add_option("--name", name, "Display name");
+  user_add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  user_add->fallthrough();
+  user->fallthrough();
+
+  auto* token = app.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "Create an API token and print it");
+  std::string token_user, token_name = "cli";
+  token_create->add_option("--user", token_user, "Email of the token's owner")->required();
+  token_create->add_option("--name", token_name, "What the token is for")->capture_default_str();
+  token_create->fallthrough();
+  token->fallthrough();
+
+  auto* demo = app.add_subcommand("demo-data", "Insert realistic, deterministic French B2B prospects");
+  long long count = 1000;
+  unsigned long long seed = 42;
+  demo->add_option("--count", count, "How many prospects")->capture_default_str();
+  demo->add_option("--seed", seed, "Seed: the same seed gives the same prospects")->capture_default_str();
+  demo->fallthrough();
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (version->parsed()) {
+    std::cout << "mimicom " << MIMICOM_VERSION << "\n";
+    return 0;
+  }
+  if (serve->parsed()) return mimicom::cmd::serve(config, MIMICOM_VERSION);
+  if (user_add->parsed()) return mimicom::cmd::user_add(config, email, role, name, password_stdin);
+  if (token_create->parsed()) return mimicom::cmd::token_create(config, token_user, token_name);
+  if (demo->parsed()) return mimicom::cmd::demo_data(config, count, seed);
+  return 2;
+}

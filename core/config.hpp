@@ -1,0 +1,30 @@
+#pragma once
+// Configuration: defaults → `.env` in the working folder → environment (MIMICOM_*) → flags
+// (applied by cmd/). Secrets (admin password, SMTP password) come only from the environment
+// or `.env`, never from a file in git.
+#include <map>
+#include <string>
+
+namespace mimicom {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir = "data";
+  std::string store;   // store URL; empty = SQLite file <data_dir>/mimicom.db
+  std::string ui_dir;  // empty = found next to the binary (app/dist)
+  std::string admin_email = "admin@mimicom.local";
+  std::string admin_password;  // first start only; generated and printed when empty
+  bool secure_cookies = false;
+
+  std::string store_url() const;
+};
+
+// Reads `.env` (KEY=VALUE lines, # comments, optional quotes) from `env_file` when it exists,
+// then the process environment, which wins.
+Config load_config(const std::string& env_file = ".env");
+
+// The values of a .env text. Pure.
+std::map<std::string, std::string> parse_env_file(const std::string& text);
+
+}  // namespace mimicom

@@ -1,0 +1,11 @@
+#pragma once
+// A generated demo prospect (core/demo_data.hpp) through the same validation as user input.
+#include "core/demo_data.hpp"
+#include "core/error.hpp"
+#include "core/models/prospect.hpp"
+
+namespace mimicom {
+
+Result<Prospect> demo_prospect(const DemoProspect& d);
+
+}  // namespace mimicom

@@ -1,0 +1,60 @@
+-- The list, count, bulk and facet queries are built from the filter at run time (see
+-- sqlite_store.cpp: only whitelisted column names, values always bound).
+
+-- name: prospect-insert
+-- Inserts one prospect; the unique email index reports a duplicate.
+INSERT INTO prospects (first_name, last_name, email, phone, company, job_title, sector, city, postal_code,
+  region, country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
+  opted_out, created_at, updated_at, last_contact_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);
+
+-- name: prospect-insert-or-skip
+-- Inserts one prospect unless its email exists already (bulk loads).
+INSERT INTO prospects (first_name, last_name, email, phone, company, job_title, sector, city, postal_code,
+  region, country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
+  opted_out, created_at, updated_at, last_contact_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+ON CONFLICT DO NOTHING;
+
+-- name: prospect-update
+-- Rewrites every field of prospect ?24.
+UPDATE prospects SET first_name = ?1, last_name = ?2, email = ?3, phone = ?4, company = ?5, job_title = ?6,
+  sector = ?7, city = ?8, postal_code = ?9, region = ?10, country = ?11, company_size = ?12, employees = ?13,
+  annual_revenue = ?14, source = ?15, status = ?16, owner = ?17, notes = ?18, custom_fields = ?19,
+  opted_out = ?20, created_at = ?21, updated_at = ?22, last_contact_at = ?23
+WHERE id = ?24;
+
+-- name: prospect-get
+-- One prospect by id (the columns in the order read_prospect expects).
+SELECT id, first_name, last_name, email, phone, company, job_title, sector, city, postal_code, region,
+  country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
+  opted_out, created_at, updated_at, last_contact_at
+FROM prospects WHERE id = ?1;
+
+-- name: prospect-delete
+-- Deletes one prospect (its tags go with it).
+DELETE FROM prospects WHERE id = ?1;
+
+-- name: prospect-tags
+-- The tags of one prospect, sorted.
+SELECT tag FROM prospect_tags WHERE prospect_id = ?1 ORDER BY tag;
+
+-- name: prospect-tag-add
+-- Gives a tag to a prospect (idempotent).
+INSERT OR IGNORE INTO prospect_tags (tag, prospect_id) VALUES (?2, ?1);
+
+-- name: prospect-tags-clear
+-- Removes every tag of a prospect (before rewriting them).
+DELETE FROM prospect_tags WHERE prospect_id = ?1;
+
+-- name: data-version
+-- The change counter of a data set (caches compare it).
+SELECT version FROM data_versions WHERE name = ?1;
+
+-- name: data-version-bump
+-- Marks a data set changed; runs inside each writing transaction.
+UPDATE data_versions SET version = version + 1 WHERE name = ?1;
+
+-- name: prospect-id-by-phone
+-- A prospect with this phone, for duplicates among prospects that have no email.
+SELECT id FROM prospects WHERE phone = ?1 LIMIT 1;

@@ -1,0 +1,917 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <list>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <variant>
+
+#include "core/clock.hpp"
+#include "core/embedded.hpp"
+#include "store/sqlite/sql_file.hpp"
+
+namespace mimicom {
+namespace {
+
+using Bind = std::variant<std::monostate, long long, double, std::string>;
+
+// One connection with its prepared statements: the named queries, prepared at open, and
+// the statements built from filters, prepared on first use and kept (bounded).
+class Connection {
+ public:
+  Connection(const std::string& path, int cache_kib)
+      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, 5000) {
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("PRAGMA synchronous = NORMAL");
+    db_.exec("PRAGMA foreign_keys = ON");
+    db_.exec("PRAGMA temp_store = MEMORY");
+    db_.exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
+  }
+
+  SQLite::Database& db() { return db_; }
+
+  void prepare_named(const std::map<std::string, std::string>& queries) {
+    for (const auto& [name, sql] : queries) {
+      try {
+        named_.emplace(name, std::make_unique<SQLite::Statement>(db_, sql));
+      } catch (const SQLite::Exception& e) {
+        throw std::runtime_error("query '" + name + "' does not prepare: " + e.what());
+      }
+    }
+  }
+
+  // A named query, reset and with its bindings cleared.
+  SQLite::Statement& q(const std::string& name) {
+    auto it = named_.find(name);
+    if (it == named_.end()) throw std::logic_error("no query named " + name);
+    it->second->tryReset();  // reset() would rethrow the previous run's error
+    it->second->clearBindings();
+    return *it->second;
+  }
+
+  // A statement for generated SQL, cached by its text.
+  SQLite::Statement& dynamic(const std::string& sql) {
+    auto it = dynamic_.find(sql);
+    if (it == dynamic_.end()) {
+      if (dynamic_.size() >= 256) dynamic_.clear();
+      it = dynamic_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    }
+    it->second->tryReset();  // reset() would rethrow the previous run's error
+    it->second->clearBindings();
+    return *it->second;
+  }
+
+ private:
+  SQLite::Database db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> named_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> dynamic_;
+};
+
+class Pool {
+ public:
+  class Lease {
+   public:
+    Lease(Pool& p, std::unique_ptr<Connection> c) : pool_(p), conn_(std::move(c)) {}
+    ~Lease() { pool_.give_back(std::move(conn_)); }
+    Connection* operator->() { return conn_.get(); }
+    Connection& operator*() { return *conn_; }
+
+   private:
+    Pool& pool_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  void add(std::unique_ptr<Connection> c) { free_.push_back(std::move(c)); }
+
+  Lease take() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    auto c = std::move(free_.back());
+    free_.pop_back();
+    return Lease(*this, std::move(c));
+  }
+
+ private:
+  void give_back(std::unique_ptr<Connection> c) {
+    // A statement left mid-result keeps its read snapshot open: the connection would then
+    // serve stale data to its next user and block WAL checkpoints. Reset them all.
+    sqlite3* h = c->db().getHandle();
+    for (sqlite3_stmt* st = sqlite3_next_stmt(h, nullptr); st; st = sqlite3_next_stmt(h, st))
+      if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(std::move(c));
+    }
+    cv_.notify_one();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> free_;
+};
+
+// BEGIN IMMEDIATE … COMMIT, rolled back when left without commit (exception or early return).
+class WriteTx {
+ public:
+  explicit WriteTx(SQLite::Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  ~WriteTx() {
+    if (!done_) {
+      try {
+        db_.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+  }
+  void commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  SQLite::Database& db_;
+  bool done_ = false;
+};
+
+class ReadTx {
+ public:
+  explicit ReadTx(SQLite::Database& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadTx() {
+    try {
+      db_.exec("COMMIT");
+    } catch (...) {
+    }
+  }
+
+ private:
+  SQLite::Database& db_;
+};
+
+bool is_unique_violation(const SQLite::Exception& e) {
+  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
+         e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+// Runs `f`, turning SQLite exceptions into error values.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& e) {
+    return fail(Error::Internal(std::string("database: ") + e.what()));
+  }
+}
+
+void bind_opt(SQLite::Statement& s, int i, const std::optional<std::string>& v) {
+  if (v) s.bind(i, *v);
+  else s.bind(i);
+}
+void bind_opt(SQLite::Statement& s, int i, const std::optional<long long>& v) {
+  if (v) s.bind(i, static_cast<int64_t>(*v));
+  else s.bind(i);
+}
+void bind_opt(SQLite::Statement& s, int i, const std::optional<double>& v) {
+  if (v) s.bind(i, *v);
+  else s.bind(i);
+}
+void bind_value(SQLite::Statement& s, int i, const Bind& b) {
+  if (auto* v = std::get_if<long long>(&b)) s.bind(i, static_cast<int64_t>(*v));
+  else if (auto* d = std::get_if<double>(&b)) s.bind(i, *d);
+  else if (auto* t = std::get_if<std::string>(&b)) s.bind(i, *t);
+  else s.bind(i);
+}
+
+std::optional<std::string> col_text(SQLite::Statement& s, int i) {
+  auto c = s.getColumn(i);
+  if (c.isNull()) return std::nullopt;
+  return c.getString();
+}
+std::optional<long long> col_int(SQLite::Statement& s, int i) {
+  auto c = s.getColumn(i);
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+std::string custom_fields_json(const std::vector<std::pair<std::string, std::string>>& kv) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : kv) j[k] = v;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_custom_fields(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return out;
+  for (auto it = j.begin(); it != j.end(); ++it)
+    out.emplace_back(it.key(), it->is_string() ? it->get<std::string>() : it->dump());
+  return out;
+}
+
+// Binds ?1..?23 of prospect-insert / prospect-update.
+void bind_prospect(SQLite::Statement& s, const Prospect& p) {
+  bind_opt(s, 1, p.first_name);
+  bind_opt(s, 2, p.last_name);
+  bind_opt(s, 3, p.email);
+  bind_opt(s, 4, p.phone);
+  bind_opt(s, 5, p.company);
+  bind_opt(s, 6, p.job_title);
+  bind_opt(s, 7, p.sector);
+  bind_opt(s, 8, p.city);
+  bind_opt(s, 9, p.postal_code);
+  bind_opt(s, 10, p.region);
+  s.bind(11, p.country);
+  bind_opt(s, 12, p.company_size);
+  bind_opt(s, 13, p.employees);
+  bind_opt(s, 14, p.annual_revenue);
+  bind_opt(s, 15, p.source);
+  s.bind(16, p.status);
+  bind_opt(s, 17, p.owner);
+  bind_opt(s, 18, p.notes);
+  s.bind(19, custom_fields_json(p.custom_fields));
+  s.bind(20, p.opted_out ? 1 : 0);
+  s.bind(21, static_cast<int64_t>(p.created_at));
+  s.bind(22, static_cast<int64_t>(p.updated_at));
+  bind_opt(s, 23, p.last_contact_at);
+}
+
+constexpr const char* kProspectColumns =
+    "id, first_name, last_name, email, phone, company, job_title, sector, city, postal_code, region, country, "
+    "company_size, employees, annual_revenue, source, status, owner, notes, custom_fields, opted_out, "
+    "created_at, updated_at, last_contact_at";
+
+// Reads a row selected with kProspectColumns (tags are read separately).
+Prospect read_prospect(SQLite::Statement& s) {
+  Prospect p;
+  p.id = s.getColumn(0).getInt64();
+  p.first_name = col_text(s, 1);
+  p.last_name = col_text(s, 2);
+  p.email = col_text(s, 3);
+  p.phone = col_text(s, 4);
+  p.company = col_text(s, 5);
+  p.job_title = col_text(s, 6);
+  p.sector = col_text(s, 7);
+  p.city = col_text(s, 8);
+  p.postal_code = col_text(s, 9);
+  p.region = col_text(s, 10);
+  p.country = s.getColumn(11).getString();
+  p.company_size = col_text(s, 12);
+  p.employees = col_int(s, 13);
+  if (auto c = s.getColumn(14); !c.isNull()) p.annual_revenue = c.getDouble();
+  p.source = col_text(s, 15);
+  p.status = s.getColumn(16).getString();
+  p.owner = col_text(s, 17);
+  p.notes = col_text(s, 18);
+  p.custom_fields = parse_custom_fields(s.getColumn(19).getString());
+  p.opted_out = s.getColumn(20).getInt() != 0;
+  p.created_at = s.getColumn(21).getInt64();
+  p.updated_at = s.getColumn(22).getInt64();
+  p.last_contact_at = col_int(s, 23);
+  return p;
+}
+
+// The WHERE clause of a filter. Column names are literals from this function; every value
+// is bound.
+struct Where {
+  std::string sql;  // "" or " WHERE …"
+  std::vector<Bind> binds;
+};
+
+Where build_where(const ProspectFilter& f) {
+  std::vector<std::string> parts;
+  Where w;
+  auto in_list = [&](const char* column, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    std::string s = std::string(column) + (values.size() == 1 ? " = ?" : " IN (");
+    if (values.size() > 1) {
+      for (size_t i = 0; i < values.size(); ++i) s += i ? ",?" : "?";
+      s += ')';
+    }
+    for (const auto& v : values) w.binds.emplace_back(v);
+    parts.push_back(std::move(s));
+  };
+  in_list("status", f.status);
+  in_list("sector", f.sector);
+  in_list("region", f.region);
+  in_list("city", f.city);
+  in_list("company_size", f.company_size);
+  in_list("owner", f.owner);
+  in_list("source", f.source);
+  if (!f.tags.empty()) {
+    std::string s = "id IN (SELECT prospect_id FROM prospect_tags WHERE tag IN (";
+    for (size_t i = 0; i < f.tags.size(); ++i) s += i ? ",?" : "?";
+    s += "))";
+    for (const auto& v : f.tags) w.binds.emplace_back(v);
+    parts.push_back(std::move(s));
+  }
+  if (!f.ids.empty()) {
+    // One bound JSON array, so any number of ids shares one prepared statement.
+    std::string arr = "[";
+    for (size_t i = 0; i < f.ids.size(); ++i) arr += (i ? "," : "") + std::to_string(f.ids[i]);
+    arr += ']';
+    parts.push_back("id IN (SELECT value FROM json_each(?))");
+    w.binds.emplace_back(std::move(arr));
+  }
+  if (!f.q.empty()) {
+    std::string match = fts_query(f.q);
+    if (match.empty()) {
+      parts.push_back("0");  // only punctuation: nothing can match
+    } else {
+      parts.push_back("id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?)");
+      w.binds.emplace_back(std::move(match));
+    }
+  }
+  if (f.opted_out) {
+    parts.push_back("opted_out = ?");
+    w.binds.emplace_back(*f.opted_out ? 1LL : 0LL);
+  }
+  if (f.created_from) {
+    parts.push_back("created_at >= ?");
+    w.binds.emplace_back(*f.created_from);
+  }
+  if (f.created_to) {
+    parts.push_back("created_at < ?");
+    w.binds.emplace_back(*f.created_to);
+  }
+  for (size_t i = 0; i < parts.size(); ++i) w.sql += (i ? " AND " : " WHERE ") + parts[i];
+  return w;
+}
+
+void bind_all(SQLite::Statement& s, const std::vector<Bind>& binds, int first = 1) {
+  for (size_t i = 0; i < binds.size(); ++i) bind_value(s, first + static_cast<int>(i), binds[i]);
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& o) {
+    std::filesystem::path path(o.path);
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    auto first = std::make_unique<Connection>(o.path, o.cache_kib);
+    migrate(first->db());
+    auto queries = load_queries();
+    first->prepare_named(queries);
+    pool_.add(std::move(first));
+    for (int i = 1; i < std::max(1, o.connections); ++i) {
+      auto c = std::make_unique<Connection>(o.path, o.cache_kib);
+      c->prepare_named(queries);
+      pool_.add(std::move(c));
+    }
+  }
+
+  // ---- users ----
+  Result<User> create_user(const NewUser& u) override {
+    return guarded([&]() -> Result<User> {
+      auto c = pool_.take();
+      auto& s = c->q("user-create");
+      s.bind(1, u.email);
+      s.bind(2, u.name);
+      s.bind(3, u.role);
+      s.bind(4, u.password_hash);
+      s.bind(5, static_cast<int64_t>(now_unix()));
+      try {
+        s.exec();
+      } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e)) return fail(Error::Conflict("email", "un compte existe déjà avec cet e-mail"));
+        throw;
+      }
+      return get_user_on(*c, c->db().getLastInsertRowid());
+    });
+  }
+
+  Result<User> get_user(long long id) override {
+    return guarded([&]() -> Result<User> {
+      auto c = pool_.take();
+      return get_user_on(*c, id);
+    });
+  }
+
+  Result<UserCredentials> find_user_by_email(const std::string& email) override {
+    return guarded([&]() -> Result<UserCredentials> {
+      auto c = pool_.take();
+      auto& s = c->q("user-by-email");
+      s.bind(1, email);
+      if (!s.executeStep()) return fail(Error::NotFound("aucun compte pour cet e-mail"));
+      UserCredentials uc{read_user(s), s.getColumn(6).getString()};
+      return uc;
+    });
+  }
+
+  Result<std::vector<User>> list_users() override {
+    return guarded([&]() -> Result<std::vector<User>> {
+      auto c = pool_.take();
+      auto& s = c->q("user-list");
+      std::vector<User> out;
+      while (s.executeStep()) out.push_back(read_user(s));
+      return out;
+    });
+  }
+
+  Result<User> update_user(long long id, const UserPatch& p) override {
+    return guarded([&]() -> Result<User> {
+      auto c = pool_.take();
+      auto& s = c->q("user-update");
+      s.bind(1, static_cast<int64_t>(id));
+      bind_opt(s, 2, p.name);
+      bind_opt(s, 3, p.role);
+      bind_opt(s, 4, p.password_hash);
+      if (p.disabled) s.bind(5, *p.disabled ? 1 : 0);
+      else s.bind(5);
+      if (s.exec() == 0) return fail(Error::NotFound("utilisateur", id));
+      return get_user_on(*c, id);
+    });
+  }
+
+  Status delete_user(long long id) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("user-delete");
+      s.bind(1, static_cast<int64_t>(id));
+      if (s.exec() == 0) return fail(Error::NotFound("utilisateur", id));
+      return {};
+    });
+  }
+
+  Result<long long> count_users() override {
+    return guarded([&]() -> Result<long long> {
+      auto c = pool_.take();
+      auto& s = c->q("user-count");
+      s.executeStep();
+      return s.getColumn(0).getInt64();
+    });
+  }
+
+  // ---- sessions ----
+  Status create_session(const Session& x) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("session-create");
+      s.bind(1, x.token_hash);
+      s.bind(2, static_cast<int64_t>(x.user_id));
+      s.bind(3, x.csrf_token);
+      s.bind(4, static_cast<int64_t>(x.created_at));
+      s.bind(5, static_cast<int64_t>(x.expires_at));
+      s.exec();
+      return {};
+    });
+  }
+
+  Result<Session> get_session(const std::string& token_hash, long long now) override {
+    return guarded([&]() -> Result<Session> {
+      auto c = pool_.take();
+      auto& s = c->q("session-get");
+      s.bind(1, token_hash);
+      s.bind(2, static_cast<int64_t>(now));
+      if (!s.executeStep()) return fail(Error::Unauthorized("session expirée"));
+      return Session{s.getColumn(0).getString(), s.getColumn(1).getInt64(), s.getColumn(2).getString(),
+                     s.getColumn(3).getInt64(), s.getColumn(4).getInt64()};
+    });
+  }
+
+  Status delete_session(const std::string& token_hash) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("session-delete");
+      s.bind(1, token_hash);
+      s.exec();
+      return {};
+    });
+  }
+
+  Status delete_expired_sessions(long long now) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("session-delete-expired");
+      s.bind(1, static_cast<int64_t>(now));
+      s.exec();
+      return {};
+    });
+  }
+
+  // ---- API tokens ----
+  Result<ApiToken> create_api_token(const ApiToken& t) override {
+    return guarded([&]() -> Result<ApiToken> {
+      auto c = pool_.take();
+      auto& s = c->q("api-token-create");
+      s.bind(1, static_cast<int64_t>(t.user_id));
+      s.bind(2, t.name);
+      s.bind(3, t.prefix);
+      s.bind(4, t.token_hash);
+      s.bind(5, static_cast<int64_t>(t.created_at ? t.created_at : now_unix()));
+      s.exec();
+      ApiToken out = t;
+      out.id = c->db().getLastInsertRowid();
+      if (!out.created_at) out.created_at = now_unix();
+      return out;
+    });
+  }
+
+  Result<ApiToken> find_api_token(const std::string& token_hash, long long now) override {
+    return guarded([&]() -> Result<ApiToken> {
+      auto c = pool_.take();
+      auto& s = c->q("api-token-find");
+      s.bind(1, token_hash);
+      if (!s.executeStep()) return fail(Error::Unauthorized("jeton d'API invalide ou révoqué"));
+      ApiToken t = read_token(s);
+      s.reset();
+      // Only a stale stamp is rewritten: an UPDATE takes the write lock even when it changes
+      // nothing, and token-authenticated reads must not queue behind writers.
+      if (!t.last_used_at || *t.last_used_at < now - 60) {
+        auto& touch = c->q("api-token-touch");
+        touch.bind(1, static_cast<int64_t>(t.id));
+        touch.bind(2, static_cast<int64_t>(now));
+        touch.exec();
+        t.last_used_at = now;
+      }
+      return t;
+    });
+  }
+
+  Result<std::vector<ApiToken>> list_api_tokens(std::optional<long long> user_id) override {
+    return guarded([&]() -> Result<std::vector<ApiToken>> {
+      auto c = pool_.take();
+      auto& s = c->q("api-token-list");
+      bind_opt(s, 1, user_id);
+      std::vector<ApiToken> out;
+      while (s.executeStep()) out.push_back(read_token(s));
+      return out;
+    });
+  }
+
+  Status revoke_api_token(long long id, std::optional<long long> user_id) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("api-token-revoke");
+      s.bind(1, static_cast<int64_t>(id));
+      bind_opt(s, 2, user_id);
+      if (s.exec() == 0) return fail(Error::NotFound("jeton", id));
+      return {};
+    });
+  }
+
+  // ---- prospects ----
+  Result<Prospect> create_prospect(const Prospect& in) override {
+    return guarded([&]() -> Result<Prospect> {
+      auto c = pool_.take();
+      Prospect p = in;
+      long long now = now_unix();
+      if (!p.created_at) p.created_at = now;
+      if (!p.updated_at) p.updated_at = now;
+      WriteTx tx(c->db());
+      auto& s = c->q("prospect-insert");
+      bind_prospect(s, p);
+      try {
+        s.exec();
+      } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e)) return fail(Error::Conflict("email", "un prospect existe déjà avec cet e-mail"));
+        throw;
+      }
+      p.id = c->db().getLastInsertRowid();
+      write_tags(*c, p.id, p.tags, false);
+      bump_version(*c);
+      tx.commit();
+      return p;
+    });
+  }
+
+  Result<Prospect> get_prospect(long long id) override {
+    return guarded([&]() -> Result<Prospect> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      return get_prospect_on(*c, id);
+    });
+  }
+
+  Result<Prospect> update_prospect(const Prospect& in) override {
+    return guarded([&]() -> Result<Prospect> {
+      auto c = pool_.take();
+      Prospect p = in;
+      p.updated_at = now_unix();
+      WriteTx tx(c->db());
+      auto& s = c->q("prospect-update");
+      bind_prospect(s, p);
+      s.bind(24, static_cast<int64_t>(p.id));
+      int changed;
+      try {
+        changed = s.exec();
+      } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e))
+          return fail(Error::Conflict("email", "un autre prospect a déjà cet e-mail"));
+        throw;
+      }
+      if (changed == 0) return fail(Error::NotFound("prospect", p.id));
+      write_tags(*c, p.id, p.tags, true);
+      bump_version(*c);
+      tx.commit();
+      return p;
+    });
+  }
+
+  Status delete_prospect(long long id) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto& s = c->q("prospect-delete");
+      s.bind(1, static_cast<int64_t>(id));
+      if (s.exec() == 0) return fail(Error::NotFound("prospect", id));
+      bump_version(*c);
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<ProspectPage> list_prospects(const ProspectQuery& query) override {
+    return guarded([&]() -> Result<ProspectPage> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      Where w = build_where(query.filter);
+      const auto& col = query.sort.field;  // whitelisted by parse_prospect_query
+      const char* dir = query.sort.descending ? " DESC" : "";
+      std::string sql = std::string("SELECT ") + kProspectColumns + " FROM prospects" + w.sql + " ORDER BY " + col +
+                        dir + (col == "id" ? "" : std::string(", id") + dir) + " LIMIT ? OFFSET ?";
+      auto& s = c->dynamic(sql);
+      bind_all(s, w.binds);
+      int n = static_cast<int>(w.binds.size());
+      s.bind(n + 1, static_cast<int64_t>(query.per_page));
+      s.bind(n + 2, static_cast<int64_t>((query.page - 1) * query.per_page));
+      ProspectPage page;
+      while (s.executeStep()) page.items.push_back(read_prospect(s));
+      s.reset();
+      attach_tags(*c, page.items);
+      page.total = count_on(*c, query.filter, w);
+      return page;
+    });
+  }
+
+  Result<long long> count_prospects(const ProspectFilter& f) override {
+    return guarded([&]() -> Result<long long> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      return count_on(*c, f, build_where(f));
+    });
+  }
+
+  Result<long long> bulk_update_prospects(const ProspectFilter& f, const BulkAction& a) override {
+    return guarded([&]() -> Result<long long> {
+      auto c = pool_.take();
+      Where w = build_where(f);
+      WriteTx tx(c->db());
+      std::string sql;
+      std::vector<Bind> binds;
+      switch (a.kind) {
+        case BulkAction::Kind::SetStatus:
+          sql = "UPDATE prospects SET status = ?, updated_at = ?" + w.sql +
+                (w.sql.empty() ? " WHERE" : " AND") + " status <> ?";
+          binds = {a.value, now_unix()};
+          binds.insert(binds.end(), w.binds.begin(), w.binds.end());
+          binds.emplace_back(a.value);
+          break;
+        case BulkAction::Kind::AddTag:
+          sql = "INSERT OR IGNORE INTO prospect_tags (tag, prospect_id) SELECT ?, id FROM prospects" + w.sql;
+          binds = {a.value};
+          binds.insert(binds.end(), w.binds.begin(), w.binds.end());
+          break;
+        case BulkAction::Kind::RemoveTag:
+          sql = "DELETE FROM prospect_tags WHERE tag = ? AND prospect_id IN (SELECT id FROM prospects" + w.sql + ")";
+          binds = {a.value};
+          binds.insert(binds.end(), w.binds.begin(), w.binds.end());
+          break;
+        case BulkAction::Kind::Delete:
+          sql = "DELETE FROM prospects" + w.sql;
+          binds = w.binds;
+          break;
+      }
+      auto& s = c->dynamic(sql);
+      bind_all(s, binds);
+      long long changed = s.exec();
+      if (changed) bump_version(*c);
+      tx.commit();
+      return changed;
+    });
+  }
+
+  Result<Facets> prospect_facets() override {
+    return guarded([&]() -> Result<Facets> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      long long version = data_version(*c);
+      {
+        std::lock_guard lock(cache_mu_);
+        if (facets_ && facets_version_ == version) return *facets_;
+      }
+      Facets f;
+      for (const char* field : {"status", "sector", "region", "company_size", "source", "owner"}) {
+        auto& s = c->dynamic(std::string("SELECT ") + field + ", count(*) FROM prospects WHERE " + field +
+                             " IS NOT NULL GROUP BY " + field + " ORDER BY 2 DESC, 1 LIMIT 500");
+        std::vector<FacetValue> values;
+        while (s.executeStep()) values.push_back({s.getColumn(0).getString(), s.getColumn(1).getInt64()});
+        s.reset();
+        f.fields.emplace_back(field, std::move(values));
+      }
+      auto& s = c->dynamic("SELECT tag, count(*) FROM prospect_tags GROUP BY tag ORDER BY 2 DESC, 1 LIMIT 500");
+      std::vector<FacetValue> tags;
+      while (s.executeStep()) tags.push_back({s.getColumn(0).getString(), s.getColumn(1).getInt64()});
+      s.reset();
+      f.fields.emplace_back("tags", std::move(tags));
+      std::lock_guard lock(cache_mu_);
+      facets_ = f;
+      facets_version_ = version;
+      return f;
+    });
+  }
+
+  Result<long long> insert_prospects(std::span<const Prospect> ps) override {
+    return guarded([&]() -> Result<long long> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      long long inserted = 0;
+      long long now = now_unix();
+      for (const auto& in : ps) {
+        if (!in.email && in.phone) {
+          auto& dup = c->q("prospect-id-by-phone");
+          dup.bind(1, *in.phone);
+          bool exists = dup.executeStep();
+          dup.tryReset();
+          if (exists) continue;
+        }
+        auto& s = c->q("prospect-insert-or-skip");
+        if (in.created_at && in.updated_at) {
+          bind_prospect(s, in);
+        } else {
+          Prospect p = in;
+          if (!p.created_at) p.created_at = now;
+          if (!p.updated_at) p.updated_at = p.created_at;
+          bind_prospect(s, p);
+        }
+        if (s.exec() == 0) continue;
+        ++inserted;
+        if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
+      }
+      if (inserted) bump_version(*c);
+      tx.commit();
+      return inserted;
+    });
+  }
+
+ private:
+  static User read_user(SQLite::Statement& s) {
+    return User{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                s.getColumn(3).getString(), s.getColumn(4).getInt64(), s.getColumn(5).getInt() != 0};
+  }
+
+  static ApiToken read_token(SQLite::Statement& s) {
+    ApiToken t;
+    t.id = s.getColumn(0).getInt64();
+    t.user_id = s.getColumn(1).getInt64();
+    t.name = s.getColumn(2).getString();
+    t.prefix = s.getColumn(3).getString();
+    t.token_hash = s.getColumn(4).getString();
+    t.created_at = s.getColumn(5).getInt64();
+    t.last_used_at = col_int(s, 6);
+    t.revoked = s.getColumn(7).getInt() != 0;
+    return t;
+  }
+
+  Result<User> get_user_on(Connection& c, long long id) {
+    auto& s = c.q("user-get");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return fail(Error::NotFound("utilisateur", id));
+    return read_user(s);
+  }
+
+  Result<Prospect> get_prospect_on(Connection& c, long long id) {
+    auto& s = c.q("prospect-get");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return fail(Error::NotFound("prospect", id));
+    Prospect p = read_prospect(s);
+    s.reset();
+    auto& t = c.q("prospect-tags");
+    t.bind(1, static_cast<int64_t>(id));
+    while (t.executeStep()) p.tags.push_back(t.getColumn(0).getString());
+    return p;
+  }
+
+  void attach_tags(Connection& c, std::vector<Prospect>& items) {
+    if (items.empty()) return;
+    std::string ids = "[";
+    std::unordered_map<long long, Prospect*> by_id;
+    for (auto& p : items) {
+      ids += (by_id.empty() ? "" : ",") + std::to_string(p.id);
+      by_id[p.id] = &p;
+    }
+    ids += ']';
+    auto& s = c.dynamic(
+        "SELECT prospect_id, tag FROM prospect_tags WHERE prospect_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY prospect_id, tag");
+    s.bind(1, ids);
+    while (s.executeStep()) by_id[s.getColumn(0).getInt64()]->tags.push_back(s.getColumn(1).getString());
+    s.reset();
+  }
+
+  void write_tags(Connection& c, long long id, const std::vector<std::string>& tags, bool clear_first) {
+    if (clear_first) {
+      auto& d = c.q("prospect-tags-clear");
+      d.bind(1, static_cast<int64_t>(id));
+      d.exec();
+    }
+    for (const auto& tag : tags) {
+      auto& s = c.q("prospect-tag-add");
+      s.bind(1, static_cast<int64_t>(id));
+      s.bind(2, tag);
+      s.exec();
+    }
+  }
+
+  void bump_version(Connection& c) {
+    auto& s = c.q("data-version-bump");
+    s.bind(1, "prospects");
+    s.exec();
+  }
+
+  long long data_version(Connection& c) {
+    auto& s = c.q("data-version");
+    s.bind(1, "prospects");
+    s.executeStep();
+    long long v = s.getColumn(0).getInt64();
+    s.reset();
+    return v;
+  }
+
+  // The total of a filter, from the cache while no prospect changed since it was counted.
+  long long count_on(Connection& c, const ProspectFilter& f, const Where& w) {
+    long long version = data_version(c);
+    std::string key = f.key();
+    {
+      std::lock_guard lock(cache_mu_);
+      if (auto it = counts_.find(key); it != counts_.end() && it->second.first == version) return it->second.second;
+    }
+    auto& s = c.dynamic("SELECT count(*) FROM prospects" + w.sql);
+    bind_all(s, w.binds);
+    s.executeStep();
+    long long total = s.getColumn(0).getInt64();
+    s.reset();
+    std::lock_guard lock(cache_mu_);
+    if (counts_.size() > 4096) counts_.clear();
+    counts_[key] = {version, total};
+    return total;
+  }
+
+  static std::map<std::string, std::string> load_queries() {
+    std::map<std::string, std::string> all;
+    for (const auto& f : embedded_files()) {
+      if (!f.path.starts_with("store/sqlite/queries/")) continue;
+      auto parsed = parse_named_queries(f.data);
+      if (!parsed) throw std::runtime_error(std::string(f.path) + ": " + parsed.error().fields[0].message);
+      for (auto& [k, v] : *parsed)
+        if (!all.emplace(k, v).second) throw std::runtime_error("query '" + k + "' defined in two files");
+    }
+    return all;
+  }
+
+  // Applies, in order, each embedded migration not yet recorded, each in its own transaction.
+  static void migrate(SQLite::Database& db) {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    for (const auto& f : embedded_files()) {
+      if (!f.path.starts_with("store/sqlite/migrations/")) continue;
+      std::string name(f.path.substr(f.path.rfind('/') + 1));
+      SQLite::Statement check(db, "SELECT 1 FROM schema_migrations WHERE name = ?");
+      check.bind(1, name);
+      if (check.executeStep()) continue;
+      WriteTx tx(db);
+      db.exec(std::string(f.data));
+      SQLite::Statement rec(db, "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)");
+      rec.bind(1, name);
+      rec.bind(2, static_cast<int64_t>(now_unix()));
+      rec.exec();
+      tx.commit();
+    }
+  }
+
+  Pool pool_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, std::pair<long long, long long>> counts_;  // filter key → (version, total)
+  std::optional<Facets> facets_;
+  long long facets_version_ = -1;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
+  try {
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(options));
+  } catch (const std::exception& e) {
+    return fail(Error::Internal("cannot open the SQLite store " + options.path + ": " + e.what()));
+  }
+}
+
+Result<std::unique_ptr<Store>> open_store(const std::string& url) {
+  if (url.starts_with("mongodb://") || url.starts_with("mongodb+srv://"))
+    return fail(Error::Invalid("store", "the MongoDB store is not built yet; use a SQLite path"));
+  std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  return open_sqlite_store({.path = path});
+}
+
+}  // namespace mimicom

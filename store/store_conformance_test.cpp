@@ -1,0 +1,384 @@
+// The Store conformance suite: the same behaviour, checked on every backend that exists.
+// SQLite always; MongoDB joins when built (MIMICOM_TEST_MONGODB_URI).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+
+#include "core/prospects.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store.hpp"
+
+namespace mimicom {
+namespace {
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
+std::vector<Backend> backends() {
+  return {{"sqlite", [](const std::string& dir) {
+             auto s = open_sqlite_store({.path = dir + "/store.db", .connections = 4});
+             if (!s) throw std::runtime_error(s.error().message);
+             return std::move(*s);
+           }}};
+}
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mimicom-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().open(dir_.string());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Prospect make(const std::string& email, const std::string& sector = "Industrie", std::string status = "new") {
+    Prospect p;
+    p.email = email;
+    p.first_name = "Élodie";
+    p.last_name = "Martin";
+    p.company = "Acme";
+    p.sector = sector;
+    p.status = std::move(status);
+    return p;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, ProspectRoundTripsEveryField) {
+  Prospect p = make("elodie@acme.fr");
+  p.phone = "+33612345678";
+  p.job_title = "DAF";
+  p.city = "Lyon";
+  p.postal_code = "69002";
+  p.region = "Auvergne-Rhône-Alpes";
+  p.country = "FR";
+  p.company_size = "50-249";
+  p.employees = 120;
+  p.annual_revenue = 1.5e7;
+  p.source = "Salon";
+  p.owner = "vendeur@mimicom.local";
+  p.notes = "Rappeler, \"urgent\" — 10 000 €";
+  p.tags = {"prioritaire", "salon-2026"};
+  p.custom_fields = {{"linkedin", "https://linkedin.com/in/x"}, {"taille_stand", "12"}};
+  p.opted_out = true;
+  p.created_at = 1700000000;
+  p.updated_at = 1700000001;
+  p.last_contact_at = 1700000500;
+  auto created = store_->create_prospect(p);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_GT(created->id, 0);
+  auto got = store_->get_prospect(created->id);
+  ASSERT_TRUE(got);
+  p.id = created->id;
+  EXPECT_EQ(got->email, p.email);
+  EXPECT_EQ(got->phone, p.phone);
+  EXPECT_EQ(got->notes, p.notes);
+  EXPECT_EQ(got->tags, p.tags);
+  EXPECT_EQ(got->custom_fields, p.custom_fields);
+  EXPECT_EQ(got->employees, p.employees);
+  EXPECT_EQ(got->annual_revenue, p.annual_revenue);
+  EXPECT_EQ(got->opted_out, true);
+  EXPECT_EQ(got->created_at, 1700000000);
+  EXPECT_EQ(got->last_contact_at, 1700000500);
+  EXPECT_EQ(got->region, p.region);
+}
+
+TEST_P(StoreConformance, DuplicateEmailIsAConflictAndWritesNothing) {
+  ASSERT_TRUE(store_->create_prospect(make("a@acme.fr")));
+  Prospect dup = make("a@acme.fr");
+  dup.tags = {"x"};
+  auto r = store_->create_prospect(dup);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Error::Code::Conflict);
+  EXPECT_EQ(r.error().fields.at(0).field, "email");
+  EXPECT_EQ(store_->count_prospects({}).value(), 1);
+  ProspectFilter tagged;
+  tagged.tags = {"x"};
+  EXPECT_EQ(store_->count_prospects(tagged).value(), 0);
+}
+
+TEST_P(StoreConformance, ProspectsWithoutEmailDoNotCollide) {
+  Prospect a, b;
+  a.phone = "+33612345678";
+  b.phone = "+33612345679";
+  EXPECT_TRUE(store_->create_prospect(a));
+  EXPECT_TRUE(store_->create_prospect(b));
+}
+
+TEST_P(StoreConformance, UpdateRewritesFieldsAndTagsAndChecksEmail) {
+  auto a = store_->create_prospect(make("a@acme.fr")).value();
+  ASSERT_TRUE(store_->create_prospect(make("b@acme.fr")));
+  a.company = "Nouvelle Société";
+  a.tags = {"vip"};
+  auto u = store_->update_prospect(a);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(store_->get_prospect(a.id)->company, "Nouvelle Société");
+  EXPECT_EQ(store_->get_prospect(a.id)->tags, std::vector<std::string>{"vip"});
+  a.email = "b@acme.fr";
+  auto clash = store_->update_prospect(a);
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, Error::Code::Conflict);
+  EXPECT_EQ(store_->get_prospect(a.id)->email, "a@acme.fr");
+  Prospect ghost = a;
+  ghost.id = 999999;
+  ghost.email = "ghost@acme.fr";
+  auto missing = store_->update_prospect(ghost);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Error::Code::NotFound) << missing.error().message;
+}
+
+TEST_P(StoreConformance, DeleteRemovesTheProspectAndItsTags) {
+  Prospect p = make("a@acme.fr");
+  p.tags = {"vip"};
+  auto id = store_->create_prospect(p)->id;
+  ASSERT_TRUE(store_->delete_prospect(id));
+  EXPECT_EQ(store_->get_prospect(id).error().code, Error::Code::NotFound);
+  EXPECT_EQ(store_->delete_prospect(id).error().code, Error::Code::NotFound);
+  auto facets = store_->prospect_facets().value();
+  for (const auto& [field, values] : facets.fields)
+    if (field == "tags") EXPECT_TRUE(values.empty());
+}
+
+TEST_P(StoreConformance, ListFiltersSortsPagesAndCounts) {
+  std::vector<std::string> sectors = {"Industrie", "BTP", "Santé"};
+  for (int i = 0; i < 30; ++i) {
+    Prospect p = make("p" + std::to_string(i) + "@acme.fr", sectors[i % 3], i % 2 ? "contacted" : "new");
+    p.created_at = 1700000000 + i;
+    p.company = "Société " + std::to_string(100 + i);
+    if (i % 5 == 0) p.tags = {"vip"};
+    ASSERT_TRUE(store_->create_prospect(p));
+  }
+  ProspectQuery q;
+  q.filter.sector = {"BTP"};
+  q.per_page = 4;
+  auto page = store_->list_prospects(q).value();
+  EXPECT_EQ(page.total, 10);
+  ASSERT_EQ(page.items.size(), 4u);
+  EXPECT_EQ(page.items[0].email, "p28@acme.fr");  // newest first by default
+  EXPECT_EQ(page.items[1].email, "p25@acme.fr");
+  q.page = 3;
+  page = store_->list_prospects(q).value();
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].email, "p1@acme.fr");
+
+  ProspectQuery multi;
+  multi.filter.sector = {"BTP", "Santé"};
+  multi.filter.status = {"contacted"};
+  multi.sort = {"company", false};
+  multi.per_page = 100;
+  page = store_->list_prospects(multi).value();
+  EXPECT_EQ(page.total, 10);
+  for (size_t i = 1; i < page.items.size(); ++i) EXPECT_LT(*page.items[i - 1].company, *page.items[i].company);
+
+  ProspectFilter vip;
+  vip.tags = {"vip"};
+  EXPECT_EQ(store_->count_prospects(vip).value(), 6);
+  ProspectFilter ids;
+  ids.ids = {1, 2, 3, 999};
+  EXPECT_EQ(store_->count_prospects(ids).value(), 3);
+}
+
+TEST_P(StoreConformance, FullTextSearchIgnoresCaseAndAccentsAndMatchesPrefixes) {
+  Prospect a = make("jean.dupont@boulangerie.fr");
+  a.first_name = "Jérôme";
+  a.last_name = "Dupont";
+  a.company = "Boulangerie Lefèvre";
+  ASSERT_TRUE(store_->create_prospect(a));
+  ASSERT_TRUE(store_->create_prospect(make("autre@acme.fr")));
+  for (const char* q : {"jerome", "JÉRÔME", "dup", "lefevre", "boulangerie.fr", "Jérôme Dupont"}) {
+    ProspectFilter f;
+    f.q = q;
+    EXPECT_EQ(store_->count_prospects(f).value(), 1) << q;
+  }
+  ProspectFilter none;
+  none.q = "\"unbalanced OR";
+  EXPECT_EQ(store_->count_prospects(none).value(), 0);
+  // The index follows updates.
+  auto p = store_->list_prospects({.filter = {.q = "dupont"}}).value().items.at(0);
+  p.last_name = "Durand";
+  ASSERT_TRUE(store_->update_prospect(p));
+  EXPECT_EQ(store_->count_prospects({.q = "dupont"}).value(), 1) << "the email still says dupont";
+  EXPECT_EQ(store_->count_prospects({.q = "durand"}).value(), 1);
+}
+
+TEST_P(StoreConformance, CountsFollowWrites) {
+  ProspectFilter f;
+  f.sector = {"BTP"};
+  EXPECT_EQ(store_->count_prospects(f).value(), 0);
+  auto p = store_->create_prospect(make("a@acme.fr", "BTP")).value();
+  EXPECT_EQ(store_->count_prospects(f).value(), 1);
+  p.sector = "Santé";
+  ASSERT_TRUE(store_->update_prospect(p));
+  EXPECT_EQ(store_->count_prospects(f).value(), 0);
+}
+
+TEST_P(StoreConformance, BulkActionsApplyToTheSelectionOnly) {
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(store_->create_prospect(make("b" + std::to_string(i) + "@acme.fr", i < 4 ? "BTP" : "Santé")));
+  ProspectFilter btp;
+  btp.sector = {"BTP"};
+  EXPECT_EQ(store_->bulk_update_prospects(btp, {BulkAction::Kind::SetStatus, "qualified"}).value(), 4);
+  EXPECT_EQ(store_->bulk_update_prospects(btp, {BulkAction::Kind::SetStatus, "qualified"}).value(), 0)
+      << "nothing changes the second time";
+  ProspectFilter qualified;
+  qualified.status = {"qualified"};
+  EXPECT_EQ(store_->count_prospects(qualified).value(), 4);
+
+  EXPECT_EQ(store_->bulk_update_prospects(btp, {BulkAction::Kind::AddTag, "chantier"}).value(), 4);
+  EXPECT_EQ(store_->bulk_update_prospects(btp, {BulkAction::Kind::AddTag, "chantier"}).value(), 0);
+  ProspectFilter tagged;
+  tagged.tags = {"chantier"};
+  EXPECT_EQ(store_->count_prospects(tagged).value(), 4);
+  ProspectFilter two;
+  two.ids = {1, 2};
+  EXPECT_EQ(store_->bulk_update_prospects(two, {BulkAction::Kind::RemoveTag, "chantier"}).value(), 2);
+  EXPECT_EQ(store_->count_prospects(tagged).value(), 2);
+  EXPECT_EQ(store_->get_prospect(3)->tags, std::vector<std::string>{"chantier"});
+
+  EXPECT_EQ(store_->bulk_update_prospects(two, {BulkAction::Kind::Delete, ""}).value(), 2);
+  EXPECT_EQ(store_->count_prospects({}).value(), 8);
+}
+
+TEST_P(StoreConformance, FacetsCountValuesAndFollowWrites) {
+  ASSERT_TRUE(store_->create_prospect(make("a@acme.fr", "BTP")));
+  ASSERT_TRUE(store_->create_prospect(make("b@acme.fr", "BTP")));
+  ASSERT_TRUE(store_->create_prospect(make("c@acme.fr", "Santé")));
+  auto sector_of = [&]() {
+    auto facets = store_->prospect_facets().value();
+    for (auto& [field, values] : facets.fields)
+      if (field == "sector") return values;
+    return std::vector<FacetValue>{};
+  };
+  auto s = sector_of();
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].value, "BTP");
+  EXPECT_EQ(s[0].count, 2);
+  ASSERT_TRUE(store_->create_prospect(make("d@acme.fr", "Santé")));
+  ASSERT_TRUE(store_->create_prospect(make("e@acme.fr", "Santé")));
+  s = sector_of();
+  EXPECT_EQ(s[0].value, "Santé");
+  EXPECT_EQ(s[0].count, 3);
+}
+
+TEST_P(StoreConformance, BulkInsertSkipsExistingEmails) {
+  ASSERT_TRUE(store_->create_prospect(make("a@acme.fr")));
+  Prospect phone_only;
+  phone_only.phone = "+33612345678";
+  std::vector<Prospect> ps = {make("a@acme.fr"), make("b@acme.fr"), make("c@acme.fr"), phone_only};
+  ps[1].tags = {"import"};
+  EXPECT_EQ(store_->insert_prospects(ps).value(), 3);
+  EXPECT_EQ(store_->count_prospects({}).value(), 4);
+  EXPECT_EQ(store_->insert_prospects(std::vector<Prospect>{phone_only}).value(), 0)
+      << "without an email, the phone tells duplicates";
+  EXPECT_EQ(store_->count_prospects({.tags = {"import"}}).value(), 1);
+}
+
+TEST_P(StoreConformance, UsersSessionsAndTokens) {
+  auto u = store_->create_user({"vendeur@acme.fr", "Vendeur", "member", "hash"});
+  ASSERT_TRUE(u);
+  EXPECT_EQ(store_->create_user({"vendeur@acme.fr", "", "member", "h"}).error().code, Error::Code::Conflict);
+  EXPECT_EQ(store_->find_user_by_email("vendeur@acme.fr")->password_hash, "hash");
+  EXPECT_EQ(store_->find_user_by_email("personne@acme.fr").error().code, Error::Code::NotFound);
+  EXPECT_EQ(store_->count_users().value(), 1);
+
+  ASSERT_TRUE(store_->create_session({"h1", u->id, "csrf", 100, 200}));
+  EXPECT_TRUE(store_->get_session("h1", 150));
+  EXPECT_FALSE(store_->get_session("h1", 200)) << "expired";
+  ApiToken t;
+  t.user_id = u->id;
+  t.name = "script";
+  t.prefix = "mc_abc";
+  t.token_hash = "th";
+  auto tok = store_->create_api_token(t);
+  ASSERT_TRUE(tok);
+  EXPECT_TRUE(store_->find_api_token("th", 1000));
+  EXPECT_EQ(store_->find_api_token("th", 1000)->last_used_at, 1000);
+
+  ASSERT_TRUE(store_->update_user(u->id, {.disabled = true}));
+  EXPECT_FALSE(store_->get_session("h1", 150)) << "a disabled user's session stops working";
+  EXPECT_FALSE(store_->find_api_token("th", 1000));
+  ASSERT_TRUE(store_->update_user(u->id, {.disabled = false}));
+
+  auto other = store_->create_user({"autre@acme.fr", "", "member", "h"}).value();
+  EXPECT_EQ(store_->revoke_api_token(tok->id, other.id).error().code, Error::Code::NotFound)
+      << "a member cannot revoke someone else's token";
+  ASSERT_TRUE(store_->revoke_api_token(tok->id, u->id));
+  EXPECT_FALSE(store_->find_api_token("th", 1000));
+
+  ASSERT_TRUE(store_->delete_user(u->id));
+  EXPECT_FALSE(store_->get_session("h1", 150));
+  EXPECT_TRUE(store_->list_api_tokens(u->id)->empty());
+}
+
+// A random sequence of writes, checked against a plain in-memory model after each step.
+TEST_P(StoreConformance, RandomisedAgainstAModel) {
+  std::mt19937 rng(7);
+  std::map<long long, Prospect> model;
+  std::vector<std::string> sectors = {"BTP", "Santé", "Industrie"};
+  std::vector<std::string> statuses = {"new", "contacted", "won"};
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  for (int step = 0; step < 300; ++step) {
+    int op = rng() % 10;
+    if (op < 5 || model.empty()) {
+      Prospect p = make("r" + std::to_string(rng() % 150) + "@acme.fr", pick(sectors), pick(statuses));
+      bool taken = false;
+      for (auto& [id, m] : model) taken |= m.email == p.email;
+      auto r = store_->create_prospect(p);
+      ASSERT_EQ(bool(r), !taken) << "step " << step << ": " << (r ? "" : r.error().message);
+      if (r) model[r->id] = *r;
+    } else if (op < 7) {
+      auto it = std::next(model.begin(), rng() % model.size());
+      Prospect p = it->second;
+      p.sector = pick(sectors);
+      ASSERT_TRUE(store_->update_prospect(p));
+      it->second.sector = p.sector;
+    } else if (op < 8) {
+      auto it = std::next(model.begin(), rng() % model.size());
+      ASSERT_TRUE(store_->delete_prospect(it->first));
+      model.erase(it);
+    } else {
+      ProspectFilter f;
+      f.sector = {pick(sectors)};
+      std::string status = pick(statuses);
+      long long expected = 0;
+      for (auto& [id, m] : model)
+        if (m.sector == f.sector[0] && m.status != status) {
+          m.status = status;
+          ++expected;
+        }
+      ASSERT_EQ(store_->bulk_update_prospects(f, {BulkAction::Kind::SetStatus, status}).value(), expected);
+    }
+    for (const auto& s : sectors) {
+      for (const auto& st : statuses) {
+        ProspectFilter f;
+        f.sector = {s};
+        f.status = {st};
+        long long n = 0;
+        for (auto& [id, m] : model) n += m.sector == s && m.status == st;
+        ASSERT_EQ(store_->count_prospects(f).value(), n) << "step " << step << " " << s << "/" << st;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(backends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace mimicom

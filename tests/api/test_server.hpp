@@ -1,0 +1,35 @@
+#pragma once
+// Starts the real `mimicom serve` on a throwaway data folder and a free port on 127.0.0.1,
+// waits until /api/v1/health answers, and stops it by PID.
+#include <httplib.h>
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+
+namespace mimicom::testing {
+
+class TestServer {
+ public:
+  // `admin_password` is given through MIMICOM_ADMIN_PASSWORD. `ui_dir` may be empty.
+  explicit TestServer(std::string admin_password = "mot-de-passe-admin", std::string ui_dir = "");
+  ~TestServer();
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  int port() const { return port_; }
+  const std::filesystem::path& data_dir() const { return dir_; }
+  httplib::Client client() const;
+  // Runs `mimicom ARGS…` on the same data folder (the CLI); returns its exit code and stdout.
+  int run_cli(const std::vector<std::string>& args, std::string* out = nullptr, const std::string& stdin_text = "");
+
+ private:
+  std::filesystem::path dir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// A free TCP port on 127.0.0.1 (bound then released).
+int free_port();
+
+}  // namespace mimicom::testing
