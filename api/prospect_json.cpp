@@ -1,43 +1,86 @@
 #include "api/prospect_json.hpp"
 
+#include "api/json_text.hpp"
 #include "core/clock.hpp"
 
 namespace mimicom::api {
 
 namespace {
-json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+void key(std::string& out, const char* name) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+}
+
+void text(std::string& out, const char* name, const std::optional<std::string>& v) {
+  key(out, name);
+  if (v) append_json_string(out, *v);
+  else out += "null";
+}
+
+void time(std::string& out, const char* name, std::optional<long long> t) {
+  key(out, name);
+  if (t) append_json_string(out, format_iso8601(*t));
+  else out += "null";
+}
+
 }  // namespace
 
-json prospect_to_json(const Prospect& p) {
-  json custom = json::object();
-  for (const auto& [k, v] : p.custom_fields) custom[k] = v;
-  return {
-      {"id", p.id},
-      {"first_name", opt(p.first_name)},
-      {"last_name", opt(p.last_name)},
-      {"email", opt(p.email)},
-      {"phone", opt(p.phone)},
-      {"company", opt(p.company)},
-      {"job_title", opt(p.job_title)},
-      {"sector", opt(p.sector)},
-      {"city", opt(p.city)},
-      {"postal_code", opt(p.postal_code)},
-      {"region", opt(p.region)},
-      {"country", p.country},
-      {"company_size", opt(p.company_size)},
-      {"employees", p.employees ? json(*p.employees) : json(nullptr)},
-      {"annual_revenue", p.annual_revenue ? json(*p.annual_revenue) : json(nullptr)},
-      {"source", opt(p.source)},
-      {"status", p.status},
-      {"tags", p.tags},
-      {"owner", opt(p.owner)},
-      {"notes", opt(p.notes)},
-      {"custom_fields", custom},
-      {"opted_out", p.opted_out},
-      {"created_at", format_iso8601(p.created_at)},
-      {"updated_at", format_iso8601(p.updated_at)},
-      {"last_contact_at", p.last_contact_at ? json(format_iso8601(*p.last_contact_at)) : json(nullptr)},
-  };
+void write_prospect_json(std::string& out, const Prospect& p) {
+  out += "{\"id\":";
+  append_json_number(out, p.id);
+  text(out, "first_name", p.first_name);
+  text(out, "last_name", p.last_name);
+  text(out, "email", p.email);
+  text(out, "phone", p.phone);
+  text(out, "company", p.company);
+  text(out, "job_title", p.job_title);
+  text(out, "sector", p.sector);
+  text(out, "city", p.city);
+  text(out, "postal_code", p.postal_code);
+  text(out, "region", p.region);
+  text(out, "country", p.country);
+  text(out, "company_size", p.company_size);
+  key(out, "employees");
+  if (p.employees) append_json_number(out, *p.employees);
+  else out += "null";
+  key(out, "annual_revenue");
+  if (p.annual_revenue) append_json_number(out, *p.annual_revenue);
+  else out += "null";
+  text(out, "source", p.source);
+  text(out, "status", p.status);
+  key(out, "tags");
+  out += '[';
+  for (size_t i = 0; i < p.tags.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, p.tags[i]);
+  }
+  out += ']';
+  text(out, "owner", p.owner);
+  text(out, "notes", p.notes);
+  key(out, "custom_fields");
+  out += '{';
+  for (size_t i = 0; i < p.custom_fields.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, p.custom_fields[i].first);
+    out += ':';
+    append_json_string(out, p.custom_fields[i].second);
+  }
+  out += '}';
+  key(out, "opted_out");
+  out += p.opted_out ? "true" : "false";
+  time(out, "created_at", p.created_at);
+  time(out, "updated_at", p.updated_at);
+  time(out, "last_contact_at", p.last_contact_at);
+  out += '}';
+}
+
+std::string prospect_json_text(const Prospect& p) {
+  std::string out;
+  out.reserve(768);
+  write_prospect_json(out, p);
+  return out;
 }
 
 Result<ProspectInput> prospect_input_from_json(const json& body) {

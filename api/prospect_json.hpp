@@ -5,7 +5,9 @@
 
 namespace mimicom::api {
 
-json prospect_to_json(const Prospect& p);
+// Appends the prospect as a JSON object (the API's shape of it).
+void write_prospect_json(std::string& out, const Prospect& p);
+std::string prospect_json_text(const Prospect& p);
 
 // A JSON object of fields to a ProspectInput; 422 with every field of a wrong JSON type.
 Result<ProspectInput> prospect_input_from_json(const json& body);

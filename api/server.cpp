@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -83,6 +84,19 @@ void write_reply(httplib::Response& res, const Reply& r) {
       res.set_content(r.body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
     return;
   }
+  if (!r.data_text.empty()) {
+    std::string out;
+    out.reserve(r.data_text.size() + 128);
+    out += "{\"data\":";
+    out += r.data_text;
+    if (r.meta) {
+      out += ",\"meta\":";
+      out += r.meta->dump();
+    }
+    out += '}';
+    res.set_content(std::move(out), "application/json; charset=utf-8");
+    return;
+  }
   json out = {{"data", r.body}};
   if (r.meta) out["meta"] = *r.meta;
   res.set_content(out.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
@@ -107,7 +121,12 @@ struct Server::Impl {
     int threads = options.threads;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(settings.max_json_bytes);
-    http.set_keep_alive_max_count(1000);
+    // Reconnecting costs a trip through the accept loop (measured: the slowest 1 % of answers
+    // took 150 ms with a limit of 1000 requests per connection).
+    http.set_keep_alive_max_count(1000000);
+    // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and
+    // the client's delayed ACK add ~40 ms to every keep-alive response.
+    http.set_tcp_nodelay(true);
 
     for (const auto& route : all_routes()) {
       std::string pattern = route_regex(route.path);

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git curl
   libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
   libsodium-dev libphonenumber-dev libspdlog-dev libfmt-dev libcli11-dev

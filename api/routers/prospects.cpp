@@ -11,15 +11,21 @@ Result<Reply> list(Context& c) {
   if (!query) return fail(query.error());
   auto page = c.store.list_prospects(*query);
   if (!page) return fail(page.error());
-  json items = json::array();
-  for (const auto& p : page->items) items.push_back(prospect_to_json(p));
-  return Reply::list(std::move(items), {{"total", page->total}, {"page", query->page}, {"per_page", query->per_page}});
+  std::string items = "[";
+  items.reserve(page->items.size() * 768 + 2);
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    if (i) items += ',';
+    write_prospect_json(items, page->items[i]);
+  }
+  items += ']';
+  return Reply::text(200, std::move(items),
+                     json{{"total", page->total}, {"page", query->page}, {"per_page", query->per_page}});
 }
 
 Result<Reply> get(Context& c) {
   auto p = c.store.get_prospect(c.id());
   if (!p) return fail(p.error());
-  return Reply::ok(prospect_to_json(*p));
+  return Reply::text(200, prospect_json_text(*p));
 }
 
 Result<Reply> create(Context& c) {
@@ -33,7 +39,7 @@ Result<Reply> create(Context& c) {
   if (!p) return fail(p.error());
   auto saved = c.store.create_prospect(*p);
   if (!saved) return fail(saved.error());
-  return Reply::created(prospect_to_json(*saved));
+  return Reply::text(201, prospect_json_text(*saved));
 }
 
 Result<Reply> update(Context& c) {
@@ -47,7 +53,7 @@ Result<Reply> update(Context& c) {
   if (!p) return fail(p.error());
   auto saved = c.store.update_prospect(*p);
   if (!saved) return fail(saved.error());
-  return Reply::ok(prospect_to_json(*saved));
+  return Reply::text(200, prospect_json_text(*saved));
 }
 
 Result<Reply> remove(Context& c) {

@@ -89,6 +89,9 @@ class Pool {
 
   void add(std::unique_ptr<Connection> c) { free_.push_back(std::move(c)); }
 
+  // Waits for a free connection. The pool is sized to the server's worker threads so that
+  // this rarely waits: a strict first-come-first-served handoff was tried and made convoys
+  // (p99 × 20) on two cores.
   Lease take() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !free_.empty(); });

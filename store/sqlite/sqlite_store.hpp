@@ -12,8 +12,8 @@ namespace mimicom {
 
 struct SqliteOptions {
   std::string path;          // the database file; created with its folder when missing
-  int connections = 8;       // pool size
-  int cache_kib = 16 * 1024; // page cache per connection
+  int connections = 32;      // pool size: about the number of concurrent requests
+  int cache_kib = 4 * 1024;  // page cache per connection (the OS caches the file too)
 };
 
 // Opens (creating and migrating when needed). Internal error on an unreadable file, a failed
