@@ -55,10 +55,10 @@ struct Reply {
   bool raw = false;  // send body as it is (no envelope); null body = no content
   std::string data_text;  // when set: the data, already JSON text (hot paths), instead of body
 
-  static Reply ok(json data) { return {200, std::move(data), std::nullopt, false}; }
-  static Reply created(json data) { return {201, std::move(data), std::nullopt, false}; }
-  static Reply no_content() { return {204, nullptr, std::nullopt, true}; }
-  static Reply list(json data, json meta) { return {200, std::move(data), std::move(meta), false}; }
+  static Reply ok(json data) { return {200, std::move(data), std::nullopt, false, {}}; }
+  static Reply created(json data) { return {201, std::move(data), std::nullopt, false, {}}; }
+  static Reply no_content() { return {204, nullptr, std::nullopt, true, {}}; }
+  static Reply list(json data, json meta) { return {200, std::move(data), std::move(meta), false, {}}; }
   static Reply text(int status, std::string data_json, std::optional<json> meta = std::nullopt) {
     return {status, nullptr, std::move(meta), false, std::move(data_json)};
   }

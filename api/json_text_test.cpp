@@ -7,7 +7,7 @@
 namespace mimicom::api {
 
 namespace {
-std::string quoted(std::string_view s) {
+std::string as_json(std::string_view s) {
   std::string out;
   append_json_string(out, s);
   return out;
@@ -15,26 +15,26 @@ std::string quoted(std::string_view s) {
 }  // namespace
 
 TEST(JsonText, EscapesQuotesBackslashesAndControls) {
-  EXPECT_EQ(quoted("a\"b\\c\n\t\x01"), R"("a\"b\\c\n\t\u0001")");
-  EXPECT_EQ(quoted("Élodie — 10 000 €"), "\"Élodie — 10 000 €\"");
-  EXPECT_EQ(quoted("<img src=x onerror=alert(1)>"), "\"<img src=x onerror=alert(1)>\"");
+  EXPECT_EQ(as_json("a\"b\\c\n\t\x01"), R"("a\"b\\c\n\t\u0001")");
+  EXPECT_EQ(as_json("Élodie — 10 000 €"), "\"Élodie — 10 000 €\"");
+  EXPECT_EQ(as_json("<img src=x onerror=alert(1)>"), "\"<img src=x onerror=alert(1)>\"");
 }
 
 TEST(JsonText, InvalidUtf8BecomesReplacementCharacters) {
   for (std::string bad : {std::string("caf\xE9"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
                           std::string("x\xF0\x9F"), std::string("\xFF\xFE", 2), std::string("a\0b", 3)}) {
-    auto text = quoted(bad);
+    auto text = as_json(bad);
     auto parsed = nlohmann::json::parse(text, nullptr, false);
     ASSERT_FALSE(parsed.is_discarded()) << text;
   }
-  EXPECT_EQ(nlohmann::json::parse(quoted("caf\xE9")).get<std::string>(), "caf\xEF\xBF\xBD");
+  EXPECT_EQ(nlohmann::json::parse(as_json("caf\xE9")).get<std::string>(), "caf\xEF\xBF\xBD");
 }
 
 TEST(JsonText, RoundTripsThroughAParser) {
   std::string all;
   for (int c = 1; c < 0x80; ++c) all.push_back(static_cast<char>(c));
   all += "日本語 🎉";
-  EXPECT_EQ(nlohmann::json::parse(quoted(all)).get<std::string>(), all);
+  EXPECT_EQ(nlohmann::json::parse(as_json(all)).get<std::string>(), all);
 }
 
 TEST(JsonText, NumbersAreShortestAndNonFiniteIsNull) {

@@ -6,7 +6,7 @@ namespace mimicom::api {
 
 void add_docs_routes(std::vector<Route>& r) {
   r.push_back({"GET", "/openapi.json", Access::Public, [](Context&) -> Result<Reply> {
-                 return Reply{200, openapi_document(), std::nullopt, true};
+                 return Reply{200, openapi_document(), std::nullopt, true, {}};
                }});
 }
 
