@@ -27,7 +27,11 @@ Result<Prospect> demo_prospect(const DemoProspect& d) {
   text("notes", d.notes);
   if (d.employees) in.emplace_back("employees", *d.employees);
   if (d.annual_revenue) in.emplace_back("annual_revenue", *d.annual_revenue);
-  if (!d.tags.empty()) in.emplace_back("tags", d.tags);
+  // Demo addresses look real (some use real webmail domains): the tag lets a team find them,
+  // keep them out of campaigns and delete them in one bulk action.
+  std::vector<std::string> tags = d.tags;
+  tags.push_back(kDemoTag);
+  in.emplace_back("tags", std::move(tags));
   if (!d.custom_fields.empty()) in.emplace_back("custom_fields", d.custom_fields);
   auto p = apply_prospect_input(Prospect{}, in);
   if (!p) return p;

@@ -6,6 +6,9 @@
 
 namespace mimicom {
 
+// Every demo prospect carries this tag.
+inline constexpr const char* kDemoTag = "démo";
+
 Result<Prospect> demo_prospect(const DemoProspect& d);
 
 }  // namespace mimicom

@@ -317,16 +317,20 @@ TEST_F(Api, CliCreatesUsersAndTokens) {
   EXPECT_EQ(server_->client().Get("/api/v1/auth/me", {{"Authorization", "Bearer " + token}})->status, 200);
 }
 
-TEST_F(Api, DemoDataIsDeterministicAndSearchable) {
+TEST_F(Api, DemoDataIsDeterministicTaggedAndSearchable) {
+  Session s = login(*server_);
+  auto total = [&](const std::string& query) {
+    return body(s.get("/api/v1/prospects?per_page=1" + query))["meta"]["total"].get<long long>();
+  };
+  long long before = total("");
   std::string out;
   ASSERT_EQ(server_->run_cli({"demo-data", "--count", "500", "--seed", "7"}, &out), 0) << out;
-  Session s = login(*server_);
-  auto b = body(s.get("/api/v1/prospects?per_page=1"));
-  long long total = b["meta"]["total"];
-  EXPECT_GE(total, 500);
+  long long demo = total("&tags=d%C3%A9mo");
+  EXPECT_GE(demo, 490) << "a few generated phone-only prospects may repeat a phone";
+  EXPECT_EQ(total(""), before + demo) << "every demo prospect carries the demo tag";
+  EXPECT_GT(total("&q=boulangerie") + total("&q=conseil") + total("&q=directeur"), 0);
   ASSERT_EQ(server_->run_cli({"demo-data", "--count", "500", "--seed", "7"}, &out), 0) << out;
-  EXPECT_EQ(body(s.get("/api/v1/prospects?per_page=1"))["meta"]["total"], total)
-      << "the same seed gives the same prospects, which are not inserted twice";
+  EXPECT_EQ(total("&tags=d%C3%A9mo"), demo) << "the same seed gives the same prospects, not inserted twice";
 }
 
 TEST_F(Api, UnknownRoutesAnswerJson) {

@@ -126,3 +126,11 @@ export function displayName(p: Pick<Prospect, 'first_name' | 'last_name' | 'emai
   const name = [p.first_name, p.last_name].filter((s) => s && s.trim()).join(' ');
   return name || p.email || p.phone || '';
 }
+
+/** A stored E.164 phone as people write it: French numbers as "06 12 34 56 78", others grouped. */
+export function formatPhone(phone: string | null): string {
+  if (!phone) return '';
+  const fr = /^\+33(\d{9})$/.exec(phone);
+  if (fr) return ('0' + fr[1]).replace(/(\d{2})(?=\d)/g, '$1 ');
+  return phone;
+}

@@ -6,7 +6,7 @@ import * as api from '../api';
 import type { ListMeta } from '../api';
 import { formatDate, formatNumber, t, tn, useLang, type MessageKey } from '../i18n';
 import {
-  COMPANY_SIZES, PAGE_SIZES, STATUSES, displayName, hasFilters, parseQuery, queryToBulkFilter, queryToParams,
+  COMPANY_SIZES, PAGE_SIZES, STATUSES, displayName, formatPhone, hasFilters, parseQuery, queryToBulkFilter, queryToParams,
   type BulkAction, type BulkRequest, type Facets, type FilterKey, type Prospect, type ProspectQuery, type Status,
 } from '../models/prospect';
 import { navigate, useLocation } from '../router';
@@ -127,7 +127,7 @@ export function Prospects() {
     { key: 'company', label: 'field.company', sort: 'company', render: plain('company'), className: 'col-strong' },
     { key: 'job_title', label: 'field.job_title', sort: 'job_title', render: plain('job_title') },
     { key: 'email', label: 'field.email', sort: 'email', render: plain('email') },
-    { key: 'phone', label: 'field.phone', render: plain('phone'), className: 'nowrap' },
+    { key: 'phone', label: 'field.phone', render: (p) => formatPhone(p.phone), className: 'nowrap' },
     { key: 'sector', label: 'field.sector', sort: 'sector', render: plain('sector') },
     { key: 'city', label: 'field.city', sort: 'city', render: plain('city') },
     { key: 'region', label: 'field.region', sort: 'region', render: plain('region') },
