@@ -61,6 +61,21 @@ struct Validator {
     return true;
   }
 
+  // A text field passed through a normaliser that returns nullopt (and a reason) when invalid.
+  template <class Normalise>
+  void normalized(std::string_view field, const FieldValue& v, std::optional<std::string>& out, size_t max,
+                  Normalise normalise) {
+    std::optional<std::string> raw;
+    if (!text(field, v, raw, max)) return;
+    if (!raw) {
+      out.reset();
+      return;
+    }
+    std::string why;
+    if (auto n = normalise(*raw, &why)) out = std::move(*n);
+    else add(field, why);
+  }
+
   template <size_t N>
   void choice(std::string_view field, const FieldValue& v, std::optional<std::string>& out,
               const char* const (&allowed)[N], bool nullable) {
@@ -182,27 +197,12 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
     else if (name == "owner") v.text(name, value, p.owner);
     else if (name == "notes") v.text(name, value, p.notes, kMaxNotes);
     else if (name == "email") {
-      std::optional<std::string> raw;
-      if (v.text(name, value, raw) && raw) {
-        std::string why;
-        if (auto e = normalize_email(*raw, &why))
-          p.email = std::move(*e);
-        else
-          v.add(name, why);
-      } else if (!raw) {
-        p.email.reset();
-      }
+      v.normalized(name, value, p.email, kMaxText,
+                   [](const std::string& raw, std::string* why) { return normalize_email(raw, why); });
     } else if (name == "phone") {
-      std::optional<std::string> raw;
-      if (v.text(name, value, raw, 64) && raw) {
-        std::string why;
-        if (auto e = normalize_phone(*raw, p.country.empty() ? "FR" : p.country, &why))
-          p.phone = std::move(*e);
-        else
-          v.add(name, why);
-      } else if (!raw) {
-        p.phone.reset();
-      }
+      const std::string region = p.country.empty() ? "FR" : p.country;
+      v.normalized(name, value, p.phone, 64,
+                   [&](const std::string& raw, std::string* why) { return normalize_phone(raw, region, why); });
     } else if (name == "country") {
       std::optional<std::string> c;
       if (v.text(name, value, c, 64)) {
