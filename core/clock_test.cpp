@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 namespace mimicom {
 
 TEST(Clock, FormatsUnixSecondsAsUtcIso8601) {
@@ -28,7 +30,19 @@ TEST(Clock, RejectsDatesThatDoNotExist) {
 }
 
 TEST(Clock, RoundTrips) {
-  for (long long t : {0LL, 86399LL, 951782400LL, 1795582970LL}) EXPECT_EQ(parse_iso8601(format_iso8601(t)), t);
+  for (long long t : {0LL, 86399LL, 951782400LL, 1795582970LL, -1LL, 4102444800LL})
+    EXPECT_EQ(parse_iso8601(format_iso8601(t)), t) << t;
+}
+
+TEST(Clock, FormatsLikeTheCLibraryEveryDayForCenturies) {
+  for (long long t = -86400LL * 365 * 60; t < 86400LL * 365 * 200; t += 86400 * 7 + 3671) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ASSERT_EQ(format_iso8601(t), buf) << t;
+  }
 }
 
 }  // namespace mimicom
