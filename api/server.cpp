@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <regex>
+#include <thread>
 
 #include "api/http.hpp"
 #include "core/clock.hpp"
@@ -48,6 +52,49 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
   }
   return {};
 }
+
+// Lets at most `slots` request handlers run at once, in arrival order, handing a freed slot
+// straight to the oldest waiter. httplib runs one thread per keep-alive connection: with 32
+// clients on 2 cores, 32 runnable threads timesliced each other (and the clients) and the
+// slowest answers took 10-20× the median. Waiters here sleep on their own condition variable,
+// so a release wakes exactly one thread. Routes that wait for long (event streams) must be
+// served outside the gate.
+class FairGate {
+ public:
+  explicit FairGate(int slots) : free_(slots) {}
+
+  void acquire() {
+    std::unique_lock lock(mu_);
+    if (free_ > 0 && waiters_.empty()) {
+      --free_;
+      return;
+    }
+    Waiter w;
+    waiters_.push_back(&w);
+    w.cv.wait(lock, [&] { return w.granted; });
+  }
+
+  void release() {
+    std::lock_guard lock(mu_);
+    if (waiters_.empty()) {
+      ++free_;
+      return;
+    }
+    Waiter* w = waiters_.front();
+    waiters_.pop_front();
+    w->granted = true;
+    w->cv.notify_one();
+  }
+
+ private:
+  struct Waiter {
+    std::condition_variable cv;
+    bool granted = false;
+  };
+  std::mutex mu_;
+  int free_;
+  std::deque<Waiter*> waiters_;
+};
 
 bool changes_state(const std::string& method) { return method != "GET" && method != "HEAD"; }
 
@@ -109,6 +156,7 @@ struct Server::Impl {
   ServerOptions options;
   Settings settings;
   LoginThrottle throttle;
+  FairGate gate{std::max(2, 2 * static_cast<int>(std::thread::hardware_concurrency()))};
   httplib::Server http;
   int bound_port = -1;
 
@@ -138,6 +186,11 @@ struct Server::Impl {
           if (route.access == Access::Admin && c.user->role != "admin")
             return write_error(res, Error::Forbidden("réservé aux administrateurs"));
         }
+        gate.acquire();
+        struct Release {
+          FairGate& g;
+          ~Release() { g.release(); }
+        } release{gate};
         auto reply = route.handler(c);
         if (!reply) return write_error(res, reply.error());
         write_reply(res, *reply);

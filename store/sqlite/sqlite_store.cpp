@@ -8,12 +8,12 @@
 #include <list>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <variant>
 
 #include "core/clock.hpp"
 #include "core/embedded.hpp"
+#include "store/sqlite/custom_fields_json.hpp"
 #include "store/sqlite/sql_file.hpp"
 
 namespace mimicom {
@@ -200,21 +200,6 @@ std::optional<long long> col_int(SQLite::Statement& s, int i) {
   return c.getInt64();
 }
 
-std::string custom_fields_json(const std::vector<std::pair<std::string, std::string>>& kv) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : kv) j[k] = v;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::vector<std::pair<std::string, std::string>> parse_custom_fields(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) return out;
-  for (auto it = j.begin(); it != j.end(); ++it)
-    out.emplace_back(it.key(), it->is_string() ? it->get<std::string>() : it->dump());
-  return out;
-}
-
 // Binds ?1..?23 of prospect-insert / prospect-update.
 void bind_prospect(SQLite::Statement& s, const Prospect& p) {
   bind_opt(s, 1, p.first_name);
@@ -235,7 +220,7 @@ void bind_prospect(SQLite::Statement& s, const Prospect& p) {
   s.bind(16, p.status);
   bind_opt(s, 17, p.owner);
   bind_opt(s, 18, p.notes);
-  s.bind(19, custom_fields_json(p.custom_fields));
+  s.bind(19, custom_fields_to_json(p.custom_fields));
   s.bind(20, p.opted_out ? 1 : 0);
   s.bind(21, static_cast<int64_t>(p.created_at));
   s.bind(22, static_cast<int64_t>(p.updated_at));
@@ -269,7 +254,10 @@ Prospect read_prospect(SQLite::Statement& s) {
   p.status = s.getColumn(16).getString();
   p.owner = col_text(s, 17);
   p.notes = col_text(s, 18);
-  p.custom_fields = parse_custom_fields(s.getColumn(19).getString());
+  {
+    auto c = s.getColumn(19);
+    p.custom_fields = custom_fields_from_json(std::string_view(c.getText(), c.getBytes()));
+  }
   p.opted_out = s.getColumn(20).getInt() != 0;
   p.created_at = s.getColumn(21).getInt64();
   p.updated_at = s.getColumn(22).getInt64();
