@@ -1,7 +1,9 @@
 #include "tests/api/test_server.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -11,7 +13,6 @@
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
-#include <thread>
 
 extern char** environ;
 
@@ -52,6 +53,40 @@ std::vector<std::string> env_with(const std::vector<std::string>& extra) {
 
 }  // namespace
 
+namespace {
+
+// Reads from `fd` until `needle` appears, EOF, or the deadline; true when found. Blocks in
+// poll(): it waits for the server to say something, not for a fixed time.
+bool wait_for_text(int fd, const std::string& needle, std::chrono::steady_clock::time_point deadline,
+                   std::string& seen) {
+  while (seen.find(needle) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[4096];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) return false;  // EOF: the server exited
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// Waits until `fd` reaches EOF (the process closed its stdout by exiting) or the deadline.
+bool wait_for_eof(int fd, std::chrono::steady_clock::time_point deadline) {
+  std::string ignored;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[4096];
+    if (::read(fd, buf, sizeof buf) <= 0) return true;
+  }
+}
+
+}  // namespace
+
 TestServer::TestServer(std::string admin_password, std::string ui_dir) {
   static int counter = 0;
   dir_ = std::filesystem::temp_directory_path() /
@@ -70,49 +105,38 @@ TestServer::TestServer(std::string admin_password, std::string ui_dir) {
     auto argv = c_args(args);
     auto env = env_with({"MIMICOM_ADMIN_PASSWORD=" + admin_password});
     auto envp = c_args(env);
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     std::string log = (dir_ / "server.log").string();
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    if (posix_spawn(&pid_, MIMICOM_BIN, &fa, nullptr, argv.data(), envp.data()) != 0)
-      throw std::runtime_error("cannot start " + std::string(MIMICOM_BIN));
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int rc = posix_spawn(&pid_, MIMICOM_BIN, &fa, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);
-    // Wait for health, or for the process to exit (port taken), for at most 60 s.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    httplib::Client c("127.0.0.1", port_);
-    c.set_connection_timeout(1);
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      if (auto r = c.Get("/api/v1/health"); r && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll interval of a bounded wait
-    }
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
+    ::close(out[1]);
+    if (rc != 0) throw std::runtime_error("cannot start " + std::string(MIMICOM_BIN));
+    stdout_fd_ = out[0];
+    // The server prints "is running" once it listens; EOF means it exited (port taken).
+    std::string seen;
+    if (wait_for_text(stdout_fd_, "is running", std::chrono::steady_clock::now() + std::chrono::seconds(60), seen))
+      return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    ::close(stdout_fd_);
+    pid_ = -1;
+    stdout_fd_ = -1;
   }
-  throw std::runtime_error("mimicom serve did not become healthy; see " + (dir_ / "server.log").string());
+  throw std::runtime_error("mimicom serve did not start; see " + (dir_ / "server.log").string());
 }
 
 TestServer::~TestServer() {
   if (pid_ > 0) {
     ::kill(pid_, SIGTERM);
-    int status;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // poll interval of a bounded wait
-    }
+    if (!wait_for_eof(stdout_fd_, std::chrono::steady_clock::now() + std::chrono::seconds(10)))
+      ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    ::close(stdout_fd_);
   }
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

@@ -27,6 +27,7 @@ class TestServer {
   std::filesystem::path dir_;
   int port_ = 0;
   pid_t pid_ = -1;
+  int stdout_fd_ = -1;  // the server's stdout: readiness and exit are read from it
 };
 
 // A free TCP port on 127.0.0.1 (bound then released).
