@@ -68,22 +68,30 @@ async function startServer() {
   });
   const s = { proc, base: `http://127.0.0.1:${port}`, dataDir, output: () => out, exited: () => exited };
 
-  // Ready when /health answers ok; bounded, and fails at once if the process died.
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (exited) throw new Error(`mimicom exited early (${JSON.stringify(exited)}):\n${out}`);
-    try {
-      const res = await fetch(`${s.base}/api/v1/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok && (await res.json())?.data?.status === 'ok') return s;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
+  // Ready when the server says it listens (it prints "is running" then), or fail as soon as
+  // it exits; bounded by READY_TIMEOUT_MS. Event-driven: no polling.
+  await new Promise((resolve, reject) => {
+    const done = (fn, arg) => {
+      clearTimeout(timer);
+      proc.stdout.off('data', onData);
+      proc.off('exit', onExit);
+      fn(arg);
+    };
+    const onData = () => {
+      if (out.includes('is running')) done(resolve);
+    };
+    const onExit = () => done(reject, new Error(`mimicom exited early (${JSON.stringify(exited)}):\n${out}`));
+    const timer = setTimeout(async () => {
       await stopServer(s);
-      throw new Error(`mimicom not ready after ${READY_TIMEOUT_MS} ms:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100)); // poll interval, not a wait-for-luck sleep
-  }
+      done(reject, new Error(`mimicom not ready after ${READY_TIMEOUT_MS} ms:\n${out}`));
+    }, READY_TIMEOUT_MS);
+    proc.stdout.on('data', onData);
+    proc.once('exit', onExit);
+    onData();
+  });
+  const res = await fetch(`${s.base}/api/v1/health`);
+  assert.equal((await res.json())?.data?.status, 'ok');
+  return s;
 }
 
 async function stopServer(s) {
