@@ -3,6 +3,7 @@
 // call core/ or the store, map the result). Included by api/ files only.
 #include <httplib.h>
 
+#include <charconv>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -40,7 +41,13 @@ struct Context {
   const Settings& settings;
 
   // The n-th path parameter as an id (routes declare ids as digits only).
-  long long id(size_t n = 0) const { return std::stoll(path_params.at(n)); }
+  // An id too large for 64 bits cannot exist: it reads as 0, which no row has.
+  long long id(size_t n = 0) const {
+    const std::string& s = path_params.at(n);
+    long long v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc() && p == s.data() + s.size() ? v : 0;
+  }
   // A parameter's value, for json-body-less routes.
   std::multimap<std::string, std::string> query() const {
     return {req.params.begin(), req.params.end()};

@@ -225,6 +225,7 @@ TEST_F(Api, ProspectLifecycle) {
   EXPECT_EQ(s.del("/api/v1/prospects/" + id)->status, 204);
   EXPECT_EQ(s.get("/api/v1/prospects/" + id)->status, 404);
   EXPECT_EQ(s.del("/api/v1/prospects/" + id)->status, 404);
+  EXPECT_EQ(s.get("/api/v1/prospects/99999999999999999999999")->status, 404) << "an id past 64 bits is not a 500";
 }
 
 TEST_F(Api, ListPagesSortsAndRefusesBadParameters) {
