@@ -273,8 +273,6 @@ bool Server::bind() {
 
 bool Server::listen_after_bind() { return impl_->http.listen_after_bind(); }
 
-bool Server::listen() { return bind() && listen_after_bind(); }
-
 void Server::stop() { impl_->http.stop(); }
 
 int Server::port() const { return impl_->bound_port; }

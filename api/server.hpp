@@ -1,7 +1,8 @@
 #pragma once
 // The HTTP server: the API routes under /api/v1 (authentication, CSRF, errors as JSON), and
 // the web UI's files with a fallback to index.html for the UI's own paths.
-// Threads: construct and configure on one thread; listen() blocks; stop() from any thread.
+// Threads: construct and configure on one thread; listen_after_bind() blocks; stop() from any
+// thread.
 #include <memory>
 #include <string>
 
@@ -22,9 +23,8 @@ class Server {
  public:
   Server(Store& store, ServerOptions options);
   ~Server();
-  // Binds and serves until stop(). false when the address cannot be bound.
-  bool listen();
-  // Binds first (so the caller can print the address), then serves.
+  // Binds (port 0 = any free port); false when the address cannot be bound. Then
+  // listen_after_bind() serves until stop().
   bool bind();
   bool listen_after_bind();
   void stop();

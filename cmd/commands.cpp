@@ -1,7 +1,5 @@
 #include "cmd/commands.hpp"
 
-#include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <csignal>

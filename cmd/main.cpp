@@ -1,13 +1,7 @@
 // mimicom: one binary for the server, its administration and its data tools.
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <csignal>
-#include <filesystem>
 #include <iostream>
 
-#include "api/server.hpp"
 #include "cmd/commands.hpp"
 #include "core/auth.hpp"
 #include "core/config.hpp"

@@ -5,7 +5,6 @@
 
 #include <condition_variable>
 #include <filesystem>
-#include <list>
 #include <map>
 #include <mutex>
 #include <unordered_map>
