@@ -13,6 +13,7 @@
 #include "core/auth.hpp"
 #include "core/error.hpp"
 #include "core/models/user.hpp"
+#include "queue/job_queue.hpp"
 #include "store/store.hpp"
 
 namespace mimicom::api {
@@ -26,6 +27,8 @@ struct Settings {
   long long session_ttl_s = 7 * 24 * 3600;
   bool secure_cookies = false;  // add `Secure` (set when served over HTTPS)
   size_t max_json_bytes = 8 << 20;
+  unsigned long long max_upload_bytes = 2ULL << 30;  // CSV uploads
+  std::string data_dir = "data";                     // uploads go to <data_dir>/uploads
 };
 
 // What a handler gets: the request, the authenticated user (none for public routes), the
@@ -39,6 +42,12 @@ struct Context {
   Store& store;
   LoginThrottle& throttle;
   const Settings& settings;
+  JobQueue& jobs;
+  const httplib::ContentReader* reader = nullptr;  // upload routes: the body, read as a stream
+
+  bool is_admin() const { return user && user->role == "admin"; }
+  // The user whose data a listing is limited to: nobody for an admin.
+  std::optional<long long> owner_scope() const { return is_admin() ? std::nullopt : std::optional<long long>(user->id); }
 
   // The n-th path parameter as an id (routes declare ids as digits only).
   // An id too large for 64 bits cannot exist: it reads as 0, which no row has.
@@ -61,6 +70,7 @@ struct Reply {
   std::optional<json> meta;
   bool raw = false;  // send body as it is (no envelope); null body = no content
   std::string data_text;  // when set: the data, already JSON text (hot paths), instead of body
+  bool handled = false;   // the handler wrote the response itself (files, event streams)
 
   static Reply ok(json data) { return {200, std::move(data), std::nullopt, false, {}}; }
   static Reply created(json data) { return {201, std::move(data), std::nullopt, false, {}}; }
@@ -68,6 +78,12 @@ struct Reply {
   static Reply list(json data, json meta) { return {200, std::move(data), std::move(meta), false, {}}; }
   static Reply text(int status, std::string data_json, std::optional<json> meta = std::nullopt) {
     return {status, nullptr, std::move(meta), false, std::move(data_json)};
+  }
+  static Reply accepted(json data) { return {202, std::move(data), std::nullopt, false, {}}; }
+  static Reply written() {
+    Reply r;
+    r.handled = true;
+    return r;
   }
 };
 
@@ -78,6 +94,12 @@ struct Route {
   std::string path;    // as in openapi.yaml, under /api/v1: "/prospects/{id}"
   Access access;
   Handler handler;
+  // An upload: the body is not read beforehand (Context::reader streams it) and may be as
+  // large as Settings::max_upload_bytes.
+  bool upload = false;
+  // Answers for a long time (an event stream): served outside the gate that bounds how many
+  // handlers run at once.
+  bool long_lived = false;
 };
 
 // Route groups, one per file of api/routers/.
@@ -87,6 +109,8 @@ void add_prospect_routes(std::vector<Route>& r);
 void add_user_routes(std::vector<Route>& r);
 void add_token_routes(std::vector<Route>& r);
 void add_docs_routes(std::vector<Route>& r);
+void add_job_routes(std::vector<Route>& r);
+void add_import_routes(std::vector<Route>& r);
 
 // Every route of the API, in matching order.
 std::vector<Route> all_routes();

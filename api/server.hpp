@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "queue/job_queue.hpp"
 #include "store/store.hpp"
 
 namespace mimicom::api {
@@ -17,11 +18,13 @@ struct ServerOptions {
   int threads = 64;    // each live event stream holds one
   bool secure_cookies = false;
   std::string version;
+  std::string data_dir = "data";
+  unsigned long long max_upload_bytes = 2ULL << 30;
 };
 
 class Server {
  public:
-  Server(Store& store, ServerOptions options);
+  Server(Store& store, JobQueue& jobs, ServerOptions options);
   ~Server();
   // Binds (port 0 = any free port); false when the address cannot be bound. Then
   // listen_after_bind() serves until stop().

@@ -1,7 +1,9 @@
 #include "cmd/commands.hpp"
 
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -11,7 +13,10 @@
 #include "core/auth.hpp"
 #include "core/demo_prospect.hpp"
 #include "core/prospects.hpp"
+#include "queue/job_queue.hpp"
 #include "store/store.hpp"
+#include "worker/tasks.hpp"
+#include "worker/worker_pool.hpp"
 
 namespace mimicom::cmd {
 
@@ -40,9 +45,29 @@ std::string find_ui_dir(const Config& config) {
 }
 
 api::Server* g_server = nullptr;
+std::atomic<bool> g_stop{false};
 
 void on_signal(int) {
+  g_stop = true;
   if (g_server) g_server->stop();
+}
+
+int worker_threads(const Config& config) {
+  if (config.workers > 0) return config.workers;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+std::unique_ptr<JobQueue> open_queue(Store& store, const Config& config) {
+  LocalQueueOptions o;
+  o.lease = std::chrono::milliseconds(std::max(200LL, config.job_lease_ms));
+  return make_local_job_queue(store, o);
+}
+
+TaskSettings task_settings(const Config& config) {
+  TaskSettings t;
+  t.data_dir = config.data_dir;
+  t.import_batch_rows = std::max(1LL, config.import_batch_rows);
+  return t;
 }
 
 // First start: an admin account, with the password from MIMICOM_ADMIN_PASSWORD or a new one.
@@ -70,7 +95,7 @@ int ensure_admin(Store& store, const Config& config) {
 
 }  // namespace
 
-int serve(const Config& config, const std::string& version) {
+int serve(const Config& config, const std::string& version, bool no_worker) {
   auto store = open_or_exit(config);
   if (int rc = ensure_admin(*store, config)) return rc;
   api::ServerOptions options;
@@ -79,7 +104,16 @@ int serve(const Config& config, const std::string& version) {
   options.ui_dir = find_ui_dir(config);
   options.secure_cookies = config.secure_cookies;
   options.version = version;
-  api::Server server(*store, options);
+  options.data_dir = config.data_dir;
+  options.max_upload_bytes = static_cast<unsigned long long>(std::max(1LL, config.max_upload_mb)) << 20;
+  auto queue = open_queue(*store, config);
+  std::unique_ptr<WorkerPool> workers;
+  if (!no_worker) {
+    workers = std::make_unique<WorkerPool>(*store, *queue, all_tasks(task_settings(config)),
+                                           WorkerOptions{worker_threads(config), ""});
+    workers->start();
+  }
+  api::Server server(*store, *queue, options);
   if (!server.bind()) {
     std::cerr << "mimicom: cannot listen on " << config.host << ":" << config.port << "\n";
     return 1;
@@ -88,9 +122,11 @@ int serve(const Config& config, const std::string& version) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::cout << "MimiCom " << version << " is running on http://" << config.host << ":" << server.port()
-            << "  (data: " << config.store_url() << ", UI: " << options.ui_dir << ")" << std::endl;
+            << "  (data: " << config.store_url() << ", UI: " << options.ui_dir << ", workers: "
+            << (workers ? std::to_string(worker_threads(config)) : std::string("none")) << ")" << std::endl;
   server.listen_after_bind();
   g_server = nullptr;
+  if (workers) workers->stop();
   std::cout << "MimiCom stopped." << std::endl;
   return 0;
 }
@@ -167,6 +203,25 @@ int demo_data(const Config& config, long long count, unsigned long long seed) {
   if (inserted + rejected < count) std::cout << " (" << count - inserted - rejected << " already present)";
   if (rejected) std::cout << " (" << rejected << " rejected by validation)";
   std::cout << "\n";
+  return 0;
+}
+
+}  // namespace mimicom::cmd
+
+namespace mimicom::cmd {
+
+int worker(const Config& config) {
+  auto store = open_or_exit(config);
+  auto queue = open_queue(*store, config);
+  WorkerPool pool(*store, *queue, all_tasks(task_settings(config)), WorkerOptions{worker_threads(config), ""});
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  pool.start();
+  std::cout << "MimiCom worker is running (" << worker_threads(config) << " threads, data: " << config.store_url()
+            << ")" << std::endl;
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  pool.stop();
+  std::cout << "MimiCom worker stopped." << std::endl;
   return 0;
 }
 

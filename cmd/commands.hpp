@@ -6,7 +6,13 @@
 
 namespace mimicom::cmd {
 
-int serve(const Config& config, const std::string& version);
+int serve(const Config& config, const std::string& version, bool no_worker);
+// Runs job workers only, on the same data as a `serve` (scaled mode).
+int worker(const Config& config);
+// Imports a CSV file as the import job would, showing a progress bar; exit code 0 when the
+// job succeeded (rejected rows included), 1 otherwise.
+int import_file(const Config& config, const std::string& file, const std::string& mapping,
+                const std::string& on_duplicate, const std::string& as_user);
 int user_add(const Config& config, const std::string& email, const std::string& role, const std::string& name,
              bool password_stdin);
 int token_create(const Config& config, const std::string& email, const std::string& name);

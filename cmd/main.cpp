@@ -23,8 +23,23 @@ int main(int argc, char** argv) {
   serve->add_option("--host", config.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "Port to listen on (0 = any free port)")->capture_default_str();
   serve->add_option("--ui-dir", config.ui_dir, "Folder of the built web UI (default: app/dist next to the binary)");
+  bool no_worker = false;
+  serve->add_flag("--no-worker", no_worker, "Run no job workers here (they run in `mimicom worker` processes)");
+  serve->add_option("--workers", config.workers, "Job worker threads (0 = one per core)");
   // Options of the root app are also accepted after the subcommand: `mimicom serve --data-dir d`.
   serve->fallthrough();
+
+  auto* worker = app.add_subcommand("worker", "Run job workers only (imports, exports…), beside a `serve --no-worker`");
+  worker->add_option("--workers", config.workers, "Worker threads (0 = one per core)");
+  worker->fallthrough();
+
+  auto* import = app.add_subcommand("import", "Import a CSV file of prospects (progress bar; report at the end)");
+  std::string import_file, import_mapping = "auto", import_policy = "skip", import_as;
+  import->add_option("file", import_file, "The CSV file")->required();
+  import->add_option("--mapping", import_mapping, "auto, or a JSON file {\"column\": \"field\"}")->capture_default_str();
+  import->add_option("--on-duplicate", import_policy, "skip, fill_empty or overwrite")->capture_default_str();
+  import->add_option("--as", import_as, "Email of the account the import belongs to (default: the admin)");
+  import->fallthrough();
 
   auto* user = app.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -62,7 +77,10 @@ int main(int argc, char** argv) {
     std::cout << "mimicom " << MIMICOM_VERSION << "\n";
     return 0;
   }
-  if (serve->parsed()) return mimicom::cmd::serve(config, MIMICOM_VERSION);
+  if (serve->parsed()) return mimicom::cmd::serve(config, MIMICOM_VERSION, no_worker);
+  if (worker->parsed()) return mimicom::cmd::worker(config);
+  if (import->parsed())
+    return mimicom::cmd::import_file(config, import_file, import_mapping, import_policy, import_as);
   if (user_add->parsed()) return mimicom::cmd::user_add(config, email, role, name, password_stdin);
   if (token_create->parsed()) return mimicom::cmd::token_create(config, token_user, token_name);
   if (demo->parsed()) return mimicom::cmd::demo_data(config, count, seed);

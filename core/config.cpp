@@ -56,6 +56,10 @@ Config load_config(const std::string& env_file) {
   if (auto v = get("MIMICOM_UI_DIR"); !v.empty()) c.ui_dir = v;
   if (auto v = get("MIMICOM_ADMIN_EMAIL"); !v.empty()) c.admin_email = v;
   c.admin_password = get("MIMICOM_ADMIN_PASSWORD");
+  if (auto v = get("MIMICOM_WORKERS"); !v.empty()) c.workers = std::atoi(v.c_str());
+  if (auto v = get("MIMICOM_JOB_LEASE_MS"); !v.empty()) c.job_lease_ms = std::atoll(v.c_str());
+  if (auto v = get("MIMICOM_MAX_UPLOAD_MB"); !v.empty()) c.max_upload_mb = std::atoll(v.c_str());
+  if (auto v = get("MIMICOM_IMPORT_BATCH_ROWS"); !v.empty()) c.import_batch_rows = std::atoll(v.c_str());
   c.secure_cookies = get("MIMICOM_SECURE_COOKIES") == "true" || get("MIMICOM_SECURE_COOKIES") == "1";
   return c;
 }

@@ -16,6 +16,10 @@ struct Config {
   std::string admin_email = "admin@mimicom.local";
   std::string admin_password;  // first start only; generated and printed when empty
   bool secure_cookies = false;
+  int workers = 0;                    // job worker threads in `serve`; 0 = one per core
+  long long job_lease_ms = 30000;     // a job whose worker is silent this long runs again
+  long long max_upload_mb = 2048;     // CSV uploads larger than this are refused (413)
+  long long import_batch_rows = 5000; // rows per import transaction (each with its checkpoint)
 
   std::string store_url() const;
 };

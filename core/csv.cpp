@@ -82,12 +82,14 @@ SeqStatus utf8_sequence(const unsigned char* p, size_t n, size_t i, size_t& len)
   return SeqStatus::Ok;
 }
 
-// True if bytes is valid UTF-8, a sequence cut by the end being allowed when
-// allow_cut_end.
+// True if bytes read as UTF-8: valid, or mostly valid — more valid multi-byte
+// sequences than invalid bytes (a UTF-8 file with a few stray Windows-1252 bytes
+// pasted in; those become U+FFFD). Windows-1252 text almost never holds valid
+// multi-byte sequences. A sequence cut by the end is allowed when allow_cut_end.
 bool is_valid_utf8(std::string_view bytes, bool allow_cut_end) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t n = bytes.size();
-  size_t i = 0;
+  size_t i = 0, valid = 0, invalid = 0;
   while (i < n) {
     if (p[i] < 0x80) {
       ++i;
@@ -97,14 +99,19 @@ bool is_valid_utf8(std::string_view bytes, bool allow_cut_end) {
     switch (utf8_sequence(p, n, i, len)) {
       case SeqStatus::Ok:
         i += len;
+        ++valid;
         break;
       case SeqStatus::Invalid:
-        return false;
+        i += len;
+        ++invalid;
+        break;
       case SeqStatus::Incomplete:
-        return allow_cut_end;
+        if (!allow_cut_end) ++invalid;
+        i = n;
+        break;
     }
   }
-  return true;
+  return invalid == 0 || valid > invalid;
 }
 
 bool starts_with_bytes(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
@@ -125,6 +132,28 @@ std::string_view encoding_name(TextEncoding enc) {
       return "Windows-1252";
   }
   return "?";
+}
+
+size_t utf8_valid_prefix(std::string_view s, bool* cut) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  *cut = false;
+  while (i < n) {
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    size_t len = 0;
+    SeqStatus st = utf8_sequence(p, n, i, len);
+    if (st == SeqStatus::Incomplete) *cut = true;
+    if (st != SeqStatus::Ok) return i;
+    i += len;
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------------------

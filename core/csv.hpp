@@ -44,8 +44,9 @@ struct CsvSniff {
 // Guesses how to read a CSV file from its first bytes (`head`: the first
 // kSniffHeadBytes of the file, or the whole file when it is shorter).
 //  * Encoding: by BOM (UTF-8, UTF-16 LE/BE); UTF-16 without BOM when NUL bytes
-//    alternate with ASCII; else UTF-8 if the bytes are valid UTF-8 (a multi-byte
-//    sequence cut by the end of a full-size head is not an error), else Windows-1252
+//    alternate with ASCII; else UTF-8 if the bytes are valid UTF-8, or hold more
+//    valid multi-byte sequences than invalid bytes (stray bytes then read as U+FFFD;
+//    a sequence cut by the end of a full-size head is not an error), else Windows-1252
 //    (which also reads ISO-8859-1 correctly, except for the unused C1 controls).
 //  * Binary content (known magic numbers such as xlsx/xls/pdf/png/zip, or more than
 //    5 % of control bytes / NUL runs): looks_binary, problem starting with
@@ -88,6 +89,11 @@ class Utf8Transcoder {
   size_t npending_ = 0;
   uint32_t high_surrogate_ = 0;  // UTF-16: a high surrogate waiting for its pair
 };
+
+// How many leading bytes of `s` are valid UTF-8 (complete sequences only). When the rest is
+// the valid start of a sequence cut by the end of `s`, *cut is set (the caller may complete
+// it with the next chunk); otherwise the rest starts with an invalid byte.
+size_t utf8_valid_prefix(std::string_view s, bool* cut);
 
 // One-shot form of Utf8Transcoder.
 std::string to_utf8(std::string_view bytes, TextEncoding enc);

@@ -11,7 +11,11 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "core/error.hpp"
+#include "core/models/import.hpp"
+#include "core/models/job.hpp"
 #include "core/models/prospect.hpp"
 #include "core/models/user.hpp"
 #include "core/prospects.hpp"
@@ -74,6 +78,56 @@ class Store {
   // Inserts many prospects in one transaction, skipping duplicates: the same email, or for a
   // prospect without email, the same phone. Returns how many were inserted.
   virtual Result<long long> insert_prospects(std::span<const Prospect> ps) = 0;
+
+  // Jobs. Times are unix milliseconds, passed in (`now_ms`) so tests control the clock. The
+  // methods that write a running job take its fence and fail with Conflict when that attempt
+  // no longer holds the job (its lease was taken over, or the job ended).
+  virtual Result<Job> create_job(const NewJob& j, long long now_ms) = 0;
+  virtual Result<Job> get_job(long long id) = 0;
+  virtual Result<std::pair<std::vector<Job>, long long>> list_jobs(const JobFilter& f) = 0;  // newest first, total
+  // In one transaction: fails the running jobs whose lease ran out on their last attempt,
+  // cancels those that were asked to stop, then leases the oldest runnable job (queued, or
+  // running with an expired lease) to `worker` until now_ms + lease_ms. nullopt: nothing to do.
+  virtual Result<std::optional<Job>> lease_job(const std::string& worker, long long now_ms, long long lease_ms) = 0;
+  virtual Result<JobControl> heartbeat_job(const JobFence& f, long long done, long long total, long long now_ms,
+                                           long long lease_ms) = 0;
+  virtual Status checkpoint_job(const JobFence& f, const std::string& checkpoint, long long done, long long total,
+                                long long now_ms) = 0;
+  // state: succeeded, failed or cancelled.
+  virtual Status finish_job(const JobFence& f, const std::string& state, const std::string& result,
+                            const std::string& error, long long now_ms) = 0;
+  // Gives the job back to the queue without counting the attempt (a worker stopping cleanly).
+  virtual Status release_job(const JobFence& f, long long now_ms) = 0;
+  // A queued job is cancelled at once; a running one is asked to stop. Conflict when ended.
+  virtual Result<Job> cancel_job(long long id, long long now_ms) = 0;
+  // A failed or cancelled job goes back to the queue (resuming from its checkpoint).
+  virtual Result<Job> retry_job(long long id, long long now_ms) = 0;
+  // Running jobs with a live lease: (id, worker).
+  virtual Result<std::vector<std::pair<long long, std::string>>> running_jobs(long long now_ms) = 0;
+  // Ends the lease of a job whose worker is known dead, so it runs again at once.
+  virtual Status expire_job_lease(long long id, const std::string& worker) = 0;
+  virtual Status add_job_log(long long job_id, const std::string& level, const std::string& message,
+                             long long now_ms) = 0;
+  virtual Result<std::vector<JobLog>> job_logs(long long job_id, long long after_id, long long limit) = 0;
+
+  // Imports.
+  virtual Result<ImportFile> create_import(const ImportFile& f) = 0;
+  virtual Result<ImportFile> get_import(long long id) = 0;
+  virtual Result<std::vector<ImportFile>> list_imports(std::optional<long long> created_by, long long limit) = 0;
+  // Records the mapping and policy and creates the import job, in one transaction. Conflict
+  // when the import was started already.
+  virtual Result<Job> start_import(long long import_id, const std::string& mapping, const std::string& on_duplicate,
+                                   const NewJob& job, long long now_ms) = 0;
+  // Writes one batch of an import job, all or nothing, together with the job's checkpoint:
+  // inserts new prospects, applies the duplicate policy to those whose key (e-mail, else
+  // phone) exists, stores the rejected rows. `checkpoint` gets the batch's counts and returns
+  // the checkpoint text to record. Conflict (nothing written) when the fence is stale.
+  virtual Result<ImportCounts> import_batch(const ImportBatch& b, const JobFence& fence,
+                                            const std::function<std::string(const ImportCounts&)>& checkpoint,
+                                            long long done, long long total, long long now_ms) = 0;
+  // Rejected rows of an import, by line, `limit` from line > after_line.
+  virtual Result<std::vector<ImportReject>> import_rejects(long long import_id, long long after_line,
+                                                           long long limit) = 0;
 };
 
 // Opens the store named by `url`: a path or "sqlite:PATH" (created and migrated when new), or

@@ -3,6 +3,9 @@
 // and sends the user back to /login when the session is gone (401).
 import type { Prospect, ProspectInput, ProspectQuery, Facets, BulkRequest } from './models/prospect';
 import { queryToParams } from './models/prospect';
+import type { DuplicatePolicy, ImportFile, Mapping } from './models/import';
+import type { Job, JobLog, JobQuery } from './models/job';
+import { jobQueryToParams } from './models/job';
 
 const BASE = '/api/v1';
 
@@ -87,9 +90,12 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   }
 
   if (res.status === 204) return { data: undefined as T };
+  return readEnvelope<T>(res.status, res.statusText, await res.text(), res.headers.get('Retry-After'), opts.no401Redirect);
+}
 
+/** The envelope of an answer, or the ApiError it carries (and the 401 redirect). */
+function readEnvelope<T>(status: number, statusText: string, text: string, retry: string | null, no401Redirect = false): Envelope<T> {
   let payload: unknown = null;
-  const text = await res.text();
   if (text) {
     try {
       payload = JSON.parse(text);
@@ -98,20 +104,19 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
     }
   }
 
-  if (!res.ok) {
+  if (status < 200 || status >= 300) {
     const err = (payload as { error?: { code?: string; message?: string; fields?: FieldError[] } } | null)?.error;
-    const retry = res.headers.get('Retry-After');
     const retryAfter = retry !== null && /^\d+$/.test(retry.trim()) ? Number(retry) : null;
     const apiError = new ApiError(
-      res.status,
-      err?.code ?? String(res.status),
-      err?.message ?? res.statusText,
+      status,
+      err?.code ?? String(status),
+      err?.message ?? statusText,
       Array.isArray(err?.fields) ? err.fields : [],
       retryAfter,
     );
-    if (res.status === 401) {
+    if (status === 401) {
       csrfToken = null;
-      if (!opts.no401Redirect) onUnauthorized();
+      if (!no401Redirect) onUnauthorized();
     }
     throw apiError;
   }
@@ -177,4 +182,80 @@ export async function deleteProspect(id: number): Promise<void> {
 
 export async function bulkProspects(req: BulkRequest): Promise<number> {
   return (await request<{ affected: number }>('POST', '/prospects/bulk', { body: req })).data.affected;
+}
+
+// --- imports ------------------------------------------------------------------------
+
+/**
+ * Sends a file to POST /imports as the raw body (the browser streams it from disk) and
+ * reports the bytes sent. XMLHttpRequest, because fetch() cannot report upload progress.
+ */
+export function uploadImport(file: File, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<ImportFile> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${BASE}/imports?filename=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    // Not multipart: the server stores the body as it comes.
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      try {
+        resolve(readEnvelope<ImportFile>(xhr.status, xhr.statusText, xhr.responseText, xhr.getResponseHeader('Retry-After')).data);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.onabort = () => reject(new DOMException('upload aborted', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}
+
+export async function listImports(signal?: AbortSignal): Promise<ImportFile[]> {
+  return (await request<ImportFile[]>('GET', '/imports', { signal })).data;
+}
+
+export async function getImport(id: number, signal?: AbortSignal): Promise<ImportFile> {
+  return (await request<ImportFile>('GET', `/imports/${id}`, { signal })).data;
+}
+
+/** Starts the import job; a refused mapping is a 422 with fields "mapping.<column>" or "mapping". */
+export async function startImport(id: number, mapping: Mapping, onDuplicate: DuplicatePolicy): Promise<Job> {
+  const body = { mapping, on_duplicate: onDuplicate };
+  return (await request<{ job_id: number; import_id: number; job: Job }>('POST', `/imports/${id}/start`, { body })).data.job;
+}
+
+export function rejectedRowsUrl(importId: number): string {
+  return `${BASE}/imports/${importId}/rejected.csv`;
+}
+
+// --- jobs ---------------------------------------------------------------------------
+
+export async function listJobs(query: JobQuery, signal?: AbortSignal): Promise<{ items: Job[]; meta: ListMeta }> {
+  const { data, meta } = await request<Job[]>('GET', `/jobs?${jobQueryToParams(query)}`, { signal });
+  return { items: data, meta: meta ?? { total: data.length, page: query.page, per_page: data.length } };
+}
+
+export async function getJob(id: number, signal?: AbortSignal): Promise<Job> {
+  return (await request<Job>('GET', `/jobs/${id}`, { signal })).data;
+}
+
+/** The job's log lines after line `after` (oldest first, at most 1000 a call). */
+export async function jobLogs(id: number, after = 0, signal?: AbortSignal): Promise<JobLog[]> {
+  return (await request<JobLog[]>('GET', `/jobs/${id}/logs?after=${after}`, { signal })).data;
+}
+
+export async function cancelJob(id: number): Promise<Job> {
+  return (await request<Job>('POST', `/jobs/${id}/cancel`, { body: {} })).data;
+}
+
+export async function retryJob(id: number): Promise<Job> {
+  return (await request<Job>('POST', `/jobs/${id}/retry`, { body: {} })).data;
+}
+
+/** The Server-Sent Events stream of a job ("job" and "log" events, until the job ends). */
+export function jobEventsUrl(id: number): string {
+  return `${BASE}/jobs/${id}/events`;
 }

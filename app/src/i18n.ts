@@ -148,6 +148,151 @@ const fr = {
 
   'confirm.cancel': 'Annuler',
   'confirm.delete': 'Supprimer',
+
+  'nav.import': 'Import',
+  'nav.jobs': 'Tâches',
+
+  'import.title': 'Importer des prospects',
+  'import.intro': "Chargez un fichier CSV (export Excel, CRM, liste de salon…). Vous choisirez ensuite quelle colonne va dans quel champ, avant de lancer l'import.",
+  'import.drop': 'Déposez votre fichier CSV ici',
+  'import.or': 'ou',
+  'import.choose': 'Choisir un fichier',
+  'import.dropHint': 'Séparateur point-virgule, virgule, tabulation ou barre verticale ; encodage UTF-8 ou Windows (Excel). La première ligne doit porter les noms des colonnes.',
+  'import.uploading': 'Envoi de « {name} »',
+  'import.uploadProgress': '{sent} sur {total}',
+  'import.uploadCancel': "Annuler l'envoi",
+  'import.fileTitle': 'Fichier reçu',
+  'import.file': 'Fichier',
+  'import.size': 'Taille',
+  'import.encoding': 'Encodage',
+  'import.separator': 'Séparateur',
+  'import.columns': 'Colonnes',
+  'import.problem': 'Problème détecté dans le fichier : {problem}',
+  'import.another': 'Choisir un autre fichier',
+  'import.mappingTitle': 'Correspondance des colonnes',
+  'import.mappingHelp': "Pour chaque colonne du fichier, choisissez le champ du prospect qu'elle remplit. Une colonne au moins doit donner l'e-mail ou le téléphone : c'est ce qui identifie un prospect.",
+  'import.previewCaption': 'Aperçu des premières lignes du fichier ({n})',
+  'import.previewEmpty': 'Aucune ligne à afficher.',
+  'import.columnTarget': 'Champ pour la colonne « {column} »',
+  'import.ignore': 'Ignorer',
+  'import.custom': 'Champ personnalisé « {name} »',
+  'import.fieldsGroup': 'Champs du prospect',
+  'import.otherGroup': 'Autre',
+  'import.takenBy': 'Déjà choisi pour la colonne « {column} »',
+  'import.mappingErrors': 'La correspondance des colonnes est à corriger.',
+  'import.duplicatesTitle': 'Prospects déjà présents',
+  'import.duplicatesHelp': "Quand une ligne a le même e-mail qu'un prospect existant (ou, sans e-mail, le même téléphone) :",
+  'import.start': "Lancer l'import",
+  'import.starting': 'Lancement…',
+  'import.queued': 'En attente de traitement…',
+  'import.runningTitle': 'Import en cours',
+  'import.cancel': "Annuler l'import",
+  'import.cancelRequested': 'Annulation demandée…',
+  'import.reportTitle': 'Import terminé',
+  'import.reportDuration': 'Traité en {duration} ({rate} lignes/s).',
+  'import.downloadRejected': 'Télécharger les lignes rejetées (CSV)',
+  'import.rejectedHelp': 'Chaque ligne rejetée y figure avec son motif : corrigez-les, puis importez ce fichier.',
+  'import.seeProspects': 'Voir les prospects',
+  'import.newImport': 'Importer un autre fichier',
+  'import.failedTitle': "L'import a échoué",
+  'import.cancelledTitle': "L'import a été annulé",
+  'import.retry': "Relancer l'import",
+  'import.recent': 'Imports récents',
+  'import.recentEmpty': 'Aucun import pour le moment.',
+  'import.notStarted': 'À configurer',
+  'import.open': 'Ouvrir',
+  'import.col.date': 'Date',
+  'import.col.result': 'Résultat',
+  'import.col.state': 'État',
+  'import.resultSummary': '{inserted} ajoutés · {updated} mis à jour · {rejected} rejetés',
+
+  'separator.semicolon': 'point-virgule',
+  'separator.comma': 'virgule',
+  'separator.tab': 'tabulation',
+  'separator.pipe': 'barre verticale',
+
+  'dup.skip': 'Ignorer les doublons',
+  'dup.skip.help': 'Le prospect existant reste tel quel ; la ligne du fichier est seulement comptée comme doublon.',
+  'dup.fill_empty': 'Compléter les champs vides',
+  'dup.fill_empty.help': 'Les champs vides du prospect existant sont remplis avec les valeurs du fichier ; ce qui est déjà renseigné ne change pas.',
+  'dup.overwrite': 'Remplacer par les valeurs du fichier',
+  'dup.overwrite.help': 'Les valeurs du fichier remplacent celles du prospect existant. Une cellule vide du fichier n’efface rien.',
+
+  'report.rows': 'Lignes lues',
+  'report.inserted': 'Ajoutés',
+  'report.updated': 'Mis à jour',
+  'report.duplicates_in_file': 'Doublons dans le fichier',
+  'report.duplicates_existing': 'Doublons de prospects existants',
+  'report.rejected': 'Rejetés',
+
+  'target.first_name': 'Prénom',
+  'target.last_name': 'Nom',
+  'target.email': 'E-mail',
+  'target.phone': 'Téléphone',
+  'target.company': 'Société',
+  'target.job_title': 'Poste',
+  'target.sector': 'Secteur',
+  'target.city': 'Ville',
+  'target.postal_code': 'Code postal',
+  'target.region': 'Région',
+  'target.country': 'Pays',
+  'target.company_size': 'Effectif',
+  'target.employees': 'Salariés',
+  'target.annual_revenue': "Chiffre d'affaires",
+  'target.source': 'Source',
+  'target.status': 'Statut',
+  'target.notes': 'Notes',
+  'target.tags': 'Étiquettes',
+  'target.owner': 'Propriétaire',
+  'target.opted_out': 'Désinscrit',
+  'target.last_contact_at': 'Dernier contact',
+
+  'jobs.title': 'Tâches',
+  'jobs.total.one': '{n} tâche',
+  'jobs.total.other': '{n} tâches',
+  'jobs.filterState': 'État',
+  'jobs.filterType': 'Type',
+  'jobs.col.label': 'Tâche',
+  'jobs.col.state': 'État',
+  'jobs.col.progress': 'Progression',
+  'jobs.col.duration': 'Durée',
+  'jobs.col.created': 'Créée le',
+  'jobs.cancel': 'Annuler',
+  'jobs.retry': 'Relancer',
+  'jobs.showLogs': 'Journal',
+  'jobs.hideLogs': 'Masquer le journal',
+  'jobs.logsOf': 'Journal de la tâche n° {id}',
+  'jobs.noLogs': 'Aucune ligne dans le journal.',
+  'jobs.empty': 'Aucune tâche ne correspond à ces critères.',
+  'jobs.emptyAll': "Aucune tâche pour le moment. Les imports et autres traitements longs s'afficheront ici.",
+  'jobs.attempt': 'essai {n} sur {max}',
+  'jobs.cancelRequested': 'annulation demandée',
+  'jobs.error': 'Cause : {error}',
+  'jobs.openImport': "Voir l'import",
+  'jobs.cancelDone': 'Annulation demandée pour « {label} ».',
+  'jobs.retryDone': '« {label} » est relancée.',
+
+  'job.state.queued': 'En attente',
+  'job.state.running': 'En cours',
+  'job.state.succeeded': 'Terminée',
+  'job.state.failed': 'Échouée',
+  'job.state.cancelled': 'Annulée',
+  'job.type.import': 'Import CSV',
+
+  'progress.label': 'Progression',
+  'progress.of': '{done} sur {total}',
+  'progress.rate': '{rate}/s',
+  'progress.eta': 'reste environ {time}',
+  'progress.starting': 'démarrage…',
+
+  'log.info': 'info',
+  'log.warn': 'attention',
+  'log.error': 'erreur',
+
+  'unit.bytes': 'o|Ko|Mo|Go|To',
+  'duration.s': '{s} s',
+  'duration.ms': '{m} min {s} s',
+  'duration.hm': '{h} h {m} min',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -297,6 +442,151 @@ const en: Record<MessageKey, string> = {
 
   'confirm.cancel': 'Cancel',
   'confirm.delete': 'Delete',
+
+  'nav.import': 'Import',
+  'nav.jobs': 'Jobs',
+
+  'import.title': 'Import prospects',
+  'import.intro': 'Load a CSV file (Excel export, CRM, trade-show list…). You will then choose which column goes to which field, before starting the import.',
+  'import.drop': 'Drop your CSV file here',
+  'import.or': 'or',
+  'import.choose': 'Choose a file',
+  'import.dropHint': 'Separated by semicolons, commas, tabs or vertical bars; UTF-8 or Windows (Excel) encoding. The first line must hold the column names.',
+  'import.uploading': 'Uploading “{name}”',
+  'import.uploadProgress': '{sent} of {total}',
+  'import.uploadCancel': 'Cancel upload',
+  'import.fileTitle': 'File received',
+  'import.file': 'File',
+  'import.size': 'Size',
+  'import.encoding': 'Encoding',
+  'import.separator': 'Separator',
+  'import.columns': 'Columns',
+  'import.problem': 'Problem found in the file: {problem}',
+  'import.another': 'Choose another file',
+  'import.mappingTitle': 'Column mapping',
+  'import.mappingHelp': 'For each column of the file, choose the prospect field it fills. At least one column must give the email or the phone: that is what identifies a prospect.',
+  'import.previewCaption': 'Preview of the first lines of the file ({n})',
+  'import.previewEmpty': 'No line to show.',
+  'import.columnTarget': 'Field for column “{column}”',
+  'import.ignore': 'Ignore',
+  'import.custom': 'Custom field “{name}”',
+  'import.fieldsGroup': 'Prospect fields',
+  'import.otherGroup': 'Other',
+  'import.takenBy': 'Already chosen for column “{column}”',
+  'import.mappingErrors': 'The column mapping needs fixing.',
+  'import.duplicatesTitle': 'Prospects already there',
+  'import.duplicatesHelp': 'When a line has the same email as an existing prospect (or, without email, the same phone):',
+  'import.start': 'Start import',
+  'import.starting': 'Starting…',
+  'import.queued': 'Waiting to be processed…',
+  'import.runningTitle': 'Import running',
+  'import.cancel': 'Cancel import',
+  'import.cancelRequested': 'Cancellation requested…',
+  'import.reportTitle': 'Import finished',
+  'import.reportDuration': 'Processed in {duration} ({rate} lines/s).',
+  'import.downloadRejected': 'Download the rejected lines (CSV)',
+  'import.rejectedHelp': 'Each rejected line is in it with its reason: fix them, then import that file.',
+  'import.seeProspects': 'See the prospects',
+  'import.newImport': 'Import another file',
+  'import.failedTitle': 'The import failed',
+  'import.cancelledTitle': 'The import was cancelled',
+  'import.retry': 'Retry the import',
+  'import.recent': 'Recent imports',
+  'import.recentEmpty': 'No imports yet.',
+  'import.notStarted': 'To set up',
+  'import.open': 'Open',
+  'import.col.date': 'Date',
+  'import.col.result': 'Result',
+  'import.col.state': 'State',
+  'import.resultSummary': '{inserted} added · {updated} updated · {rejected} rejected',
+
+  'separator.semicolon': 'semicolon',
+  'separator.comma': 'comma',
+  'separator.tab': 'tab',
+  'separator.pipe': 'vertical bar',
+
+  'dup.skip': 'Skip duplicates',
+  'dup.skip.help': 'The existing prospect stays as it is; the line of the file is only counted as a duplicate.',
+  'dup.fill_empty': 'Fill empty fields',
+  'dup.fill_empty.help': 'Empty fields of the existing prospect are filled from the file; what is already filled in does not change.',
+  'dup.overwrite': 'Replace with the values of the file',
+  'dup.overwrite.help': 'The values of the file replace those of the existing prospect. An empty cell of the file erases nothing.',
+
+  'report.rows': 'Lines read',
+  'report.inserted': 'Added',
+  'report.updated': 'Updated',
+  'report.duplicates_in_file': 'Duplicates within the file',
+  'report.duplicates_existing': 'Duplicates of existing prospects',
+  'report.rejected': 'Rejected',
+
+  'target.first_name': 'First name',
+  'target.last_name': 'Last name',
+  'target.email': 'Email',
+  'target.phone': 'Phone',
+  'target.company': 'Company',
+  'target.job_title': 'Job title',
+  'target.sector': 'Sector',
+  'target.city': 'City',
+  'target.postal_code': 'Postal code',
+  'target.region': 'Region',
+  'target.country': 'Country',
+  'target.company_size': 'Company size',
+  'target.employees': 'Employees',
+  'target.annual_revenue': 'Annual revenue',
+  'target.source': 'Source',
+  'target.status': 'Status',
+  'target.notes': 'Notes',
+  'target.tags': 'Tags',
+  'target.owner': 'Owner',
+  'target.opted_out': 'Opted out',
+  'target.last_contact_at': 'Last contact',
+
+  'jobs.title': 'Jobs',
+  'jobs.total.one': '{n} job',
+  'jobs.total.other': '{n} jobs',
+  'jobs.filterState': 'State',
+  'jobs.filterType': 'Type',
+  'jobs.col.label': 'Job',
+  'jobs.col.state': 'State',
+  'jobs.col.progress': 'Progress',
+  'jobs.col.duration': 'Duration',
+  'jobs.col.created': 'Created',
+  'jobs.cancel': 'Cancel',
+  'jobs.retry': 'Retry',
+  'jobs.showLogs': 'Log',
+  'jobs.hideLogs': 'Hide log',
+  'jobs.logsOf': 'Log of job #{id}',
+  'jobs.noLogs': 'The log is empty.',
+  'jobs.empty': 'No job matches these criteria.',
+  'jobs.emptyAll': 'No jobs yet. Imports and other long tasks will show here.',
+  'jobs.attempt': 'attempt {n} of {max}',
+  'jobs.cancelRequested': 'cancellation requested',
+  'jobs.error': 'Cause: {error}',
+  'jobs.openImport': 'See the import',
+  'jobs.cancelDone': 'Cancellation requested for “{label}”.',
+  'jobs.retryDone': '“{label}” is queued again.',
+
+  'job.state.queued': 'Queued',
+  'job.state.running': 'Running',
+  'job.state.succeeded': 'Done',
+  'job.state.failed': 'Failed',
+  'job.state.cancelled': 'Cancelled',
+  'job.type.import': 'CSV import',
+
+  'progress.label': 'Progress',
+  'progress.of': '{done} of {total}',
+  'progress.rate': '{rate}/s',
+  'progress.eta': 'about {time} left',
+  'progress.starting': 'starting…',
+
+  'log.info': 'info',
+  'log.warn': 'warning',
+  'log.error': 'error',
+
+  'unit.bytes': 'B|kB|MB|GB|TB',
+  'duration.s': '{s} s',
+  'duration.ms': '{m} min {s} s',
+  'duration.hm': '{h} h {m} min',
 };
 
 export type Lang = 'fr' | 'en';
@@ -369,4 +659,39 @@ export function formatDate(iso: string | null | undefined): string {
 
 export function formatNumber(n: number): string {
   return n.toLocaleString(current === 'fr' ? 'fr-FR' : 'en-GB');
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(current === 'fr' ? 'fr-FR' : 'en-GB', {
+    day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  });
+}
+
+/** A size in bytes with its unit, in powers of 1024 ("1,5 Mo", "1.5 MB"). */
+export function formatBytes(n: number): string {
+  const units = t('unit.bytes').split('|');
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const digits = i === 0 || v >= 100 ? 0 : 1;
+  return `${v.toLocaleString(current === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits })} ${units[i]}`;
+}
+
+/** A duration as people say it: "45 s", "2 min 05 s", "1 h 12 min". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return t('duration.s', { s });
+  if (s < 3600) return t('duration.ms', { m: Math.floor(s / 60), s: String(s % 60).padStart(2, '0') });
+  return t('duration.hm', { h: Math.floor(s / 3600), m: String(Math.floor((s % 3600) / 60)).padStart(2, '0') });
+}
+
+/** A share 0…1 as a whole percentage, rounded down (100 % only when all is done). */
+export function formatPercent(f: number): string {
+  return (Math.floor(f * 100) / 100).toLocaleString(current === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 });
 }

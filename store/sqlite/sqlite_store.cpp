@@ -6,12 +6,14 @@
 #include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <mutex>
 #include <unordered_map>
 #include <variant>
 
 #include "core/clock.hpp"
 #include "core/embedded.hpp"
+#include "core/imports.hpp"
 #include "store/sqlite/custom_fields_json.hpp"
 #include "store/sqlite/sql_file.hpp"
 
@@ -225,6 +227,10 @@ void bind_prospect(SQLite::Statement& s, const Prospect& p) {
   s.bind(22, static_cast<int64_t>(p.updated_at));
   bind_opt(s, 23, p.last_contact_at);
 }
+
+constexpr const char* kJobColumns =
+    "id, type, params, state, done, total, unit, checkpoint, attempt, max_attempts, worker, lease_until, "
+    "heartbeat_at, cancel_requested, result, error, created_by, created_at, updated_at, started_at, finished_at";
 
 constexpr const char* kProspectColumns =
     "id, first_name, last_name, email, phone, company, job_title, sector, city, postal_code, region, country, "
@@ -759,7 +765,468 @@ class SqliteStore final : public Store {
     });
   }
 
+
+  // ---- jobs ----
+  Result<Job> create_job(const NewJob& j, long long now_ms) override {
+    return guarded([&]() -> Result<Job> {
+      auto c = pool_.take();
+      auto& s = c->q("job-create");
+      s.bind(1, j.type);
+      s.bind(2, j.params);
+      s.bind(3, j.unit);
+      s.bind(4, j.max_attempts);
+      bind_opt(s, 5, j.created_by);
+      s.bind(6, static_cast<int64_t>(now_ms));
+      s.exec();
+      return get_job_on(*c, c->db().getLastInsertRowid());
+    });
+  }
+
+  Result<Job> get_job(long long id) override {
+    return guarded([&]() -> Result<Job> {
+      auto c = pool_.take();
+      return get_job_on(*c, id);
+    });
+  }
+
+  Result<std::pair<std::vector<Job>, long long>> list_jobs(const JobFilter& f) override {
+    return guarded([&]() -> Result<std::pair<std::vector<Job>, long long>> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      std::string where;
+      std::vector<Bind> binds;
+      auto add = [&](const char* sql, Bind b) {
+        where += where.empty() ? " WHERE " : " AND ";
+        where += sql;
+        binds.push_back(std::move(b));
+      };
+      if (f.type) add("type = ?", *f.type);
+      if (f.state) add("state = ?", *f.state);
+      if (f.created_by) add("created_by = ?", *f.created_by);
+      auto& s = c->dynamic(std::string("SELECT ") + kJobColumns + " FROM jobs" + where + " ORDER BY id DESC LIMIT ? OFFSET ?");
+      bind_all(s, binds);
+      s.bind(static_cast<int>(binds.size()) + 1, static_cast<int64_t>(f.limit));
+      s.bind(static_cast<int>(binds.size()) + 2, static_cast<int64_t>(f.offset));
+      std::vector<Job> jobs;
+      while (s.executeStep()) jobs.push_back(read_job(s));
+      s.reset();
+      auto& n = c->dynamic("SELECT count(*) FROM jobs" + where);
+      bind_all(n, binds);
+      n.executeStep();
+      long long total = n.getColumn(0).getInt64();
+      n.reset();
+      return std::pair{std::move(jobs), total};
+    });
+  }
+
+  Result<std::optional<Job>> lease_job(const std::string& worker, long long now_ms, long long lease_ms) override {
+    return guarded([&]() -> Result<std::optional<Job>> {
+      auto c = pool_.take();
+      // Most polls find nothing: look first without taking the write lock.
+      {
+        ReadTx rtx(c->db());
+        auto& probe = c->q("job-next");
+        probe.bind(1, static_cast<int64_t>(now_ms));
+        bool any = probe.executeStep();
+        probe.tryReset();
+        if (!any) return std::optional<Job>();
+      }
+      WriteTx tx(c->db());
+      for (const char* q : {"job-fail-exhausted", "job-cancel-orphaned"}) {
+        auto& s = c->q(q);
+        s.bind(1, static_cast<int64_t>(now_ms));
+        s.exec();
+      }
+      auto& next = c->q("job-next");
+      next.bind(1, static_cast<int64_t>(now_ms));
+      if (!next.executeStep()) {
+        next.tryReset();
+        tx.commit();
+        return std::optional<Job>();
+      }
+      long long id = next.getColumn(0).getInt64();
+      next.tryReset();
+      auto& lease = c->q("job-lease");
+      lease.bind(1, static_cast<int64_t>(id));
+      lease.bind(2, worker);
+      lease.bind(3, static_cast<int64_t>(now_ms + lease_ms));
+      lease.bind(4, static_cast<int64_t>(now_ms));
+      lease.exec();
+      auto job = get_job_on(*c, id);
+      tx.commit();
+      if (!job) return fail(job.error());
+      return std::optional<Job>(std::move(*job));
+    });
+  }
+
+  Result<JobControl> heartbeat_job(const JobFence& f, long long done, long long total, long long now_ms,
+                                   long long lease_ms) override {
+    return guarded([&]() -> Result<JobControl> {
+      auto c = pool_.take();
+      auto& s = c->q("job-heartbeat");
+      s.bind(1, static_cast<int64_t>(f.job_id));
+      s.bind(2, f.attempt);
+      s.bind(3, static_cast<int64_t>(now_ms + lease_ms));
+      s.bind(4, static_cast<int64_t>(now_ms));
+      s.bind(5, static_cast<int64_t>(done));
+      s.bind(6, static_cast<int64_t>(total));
+      if (s.exec() == 0) return fail(lost_lease(f));
+      auto& q = c->q("job-cancel-requested");
+      q.bind(1, static_cast<int64_t>(f.job_id));
+      JobControl ctl;
+      if (q.executeStep()) ctl.cancel_requested = q.getColumn(0).getInt() != 0;
+      q.tryReset();
+      return ctl;
+    });
+  }
+
+  Status checkpoint_job(const JobFence& f, const std::string& checkpoint, long long done, long long total,
+                        long long now_ms) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      if (!write_checkpoint(*c, f, checkpoint, done, total, now_ms)) return fail(lost_lease(f));
+      return {};
+    });
+  }
+
+  Status finish_job(const JobFence& f, const std::string& state, const std::string& result, const std::string& error,
+                    long long now_ms) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("job-finish");
+      s.bind(1, static_cast<int64_t>(f.job_id));
+      s.bind(2, f.attempt);
+      s.bind(3, state);
+      s.bind(4, result);
+      s.bind(5, error);
+      s.bind(6, static_cast<int64_t>(now_ms));
+      if (s.exec() == 0) return fail(lost_lease(f));
+      return {};
+    });
+  }
+
+  Status release_job(const JobFence& f, long long now_ms) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("job-release");
+      s.bind(1, static_cast<int64_t>(f.job_id));
+      s.bind(2, f.attempt);
+      s.bind(3, static_cast<int64_t>(now_ms));
+      if (s.exec() == 0) return fail(lost_lease(f));
+      return {};
+    });
+  }
+
+  Result<Job> cancel_job(long long id, long long now_ms) override {
+    return guarded([&]() -> Result<Job> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      int changed = 0;
+      for (const char* q : {"job-cancel-queued", "job-cancel-running"}) {
+        auto& s = c->q(q);
+        s.bind(1, static_cast<int64_t>(id));
+        s.bind(2, static_cast<int64_t>(now_ms));
+        changed += s.exec();
+        if (changed) break;
+      }
+      auto job = get_job_on(*c, id);
+      if (!job) return job;
+      if (!changed) return fail(Error::Conflict("state", "cette tâche est déjà terminée (" + job->state + ")"));
+      tx.commit();
+      return job;
+    });
+  }
+
+  Result<Job> retry_job(long long id, long long now_ms) override {
+    return guarded([&]() -> Result<Job> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto& s = c->q("job-retry");
+      s.bind(1, static_cast<int64_t>(id));
+      s.bind(2, static_cast<int64_t>(now_ms));
+      int changed = s.exec();
+      auto job = get_job_on(*c, id);
+      if (!job) return job;
+      if (!changed)
+        return fail(Error::Conflict("state", "seule une tâche échouée ou annulée peut être relancée (état : " +
+                                                 job->state + ")"));
+      tx.commit();
+      return job;
+    });
+  }
+
+  Result<std::vector<std::pair<long long, std::string>>> running_jobs(long long now_ms) override {
+    return guarded([&]() -> Result<std::vector<std::pair<long long, std::string>>> {
+      auto c = pool_.take();
+      auto& s = c->q("job-running-workers");
+      s.bind(1, static_cast<int64_t>(now_ms));
+      std::vector<std::pair<long long, std::string>> out;
+      while (s.executeStep()) out.emplace_back(s.getColumn(0).getInt64(), s.getColumn(1).getString());
+      return out;
+    });
+  }
+
+  Status expire_job_lease(long long id, const std::string& worker) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("job-expire-lease");
+      s.bind(1, static_cast<int64_t>(id));
+      s.bind(2, worker);
+      s.exec();
+      return {};
+    });
+  }
+
+  Status add_job_log(long long job_id, const std::string& level, const std::string& message,
+                     long long now_ms) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      auto& s = c->q("job-log-add");
+      s.bind(1, static_cast<int64_t>(job_id));
+      s.bind(2, static_cast<int64_t>(now_ms));
+      s.bind(3, level);
+      s.bind(4, message);
+      s.exec();
+      return {};
+    });
+  }
+
+  Result<std::vector<JobLog>> job_logs(long long job_id, long long after_id, long long limit) override {
+    return guarded([&]() -> Result<std::vector<JobLog>> {
+      auto c = pool_.take();
+      auto& s = c->q("job-logs");
+      s.bind(1, static_cast<int64_t>(job_id));
+      s.bind(2, static_cast<int64_t>(after_id));
+      s.bind(3, static_cast<int64_t>(limit));
+      std::vector<JobLog> out;
+      while (s.executeStep())
+        out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getInt64(),
+                       s.getColumn(3).getString(), s.getColumn(4).getString()});
+      return out;
+    });
+  }
+
+  // ---- imports ----
+  Result<ImportFile> create_import(const ImportFile& f) override {
+    return guarded([&]() -> Result<ImportFile> {
+      auto c = pool_.take();
+      auto& s = c->q("import-create");
+      bind_opt(s, 1, f.created_by);
+      s.bind(2, f.file_name);
+      s.bind(3, f.path);
+      s.bind(4, static_cast<int64_t>(f.size));
+      s.bind(5, f.encoding);
+      s.bind(6, f.separator);
+      s.bind(7, nlohmann::json(f.header).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      s.bind(8, static_cast<int64_t>(f.created_at ? f.created_at : now_unix()));
+      s.exec();
+      return get_import_on(*c, c->db().getLastInsertRowid());
+    });
+  }
+
+  Result<ImportFile> get_import(long long id) override {
+    return guarded([&]() -> Result<ImportFile> {
+      auto c = pool_.take();
+      return get_import_on(*c, id);
+    });
+  }
+
+  Result<std::vector<ImportFile>> list_imports(std::optional<long long> created_by, long long limit) override {
+    return guarded([&]() -> Result<std::vector<ImportFile>> {
+      auto c = pool_.take();
+      auto& s = c->q("import-list");
+      bind_opt(s, 1, created_by);
+      s.bind(2, static_cast<int64_t>(limit));
+      std::vector<ImportFile> out;
+      while (s.executeStep()) out.push_back(read_import(s));
+      return out;
+    });
+  }
+
+  Result<Job> start_import(long long import_id, const std::string& mapping, const std::string& on_duplicate,
+                           const NewJob& j, long long now_ms) override {
+    return guarded([&]() -> Result<Job> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto& s = c->q("job-create");
+      s.bind(1, j.type);
+      s.bind(2, j.params);
+      s.bind(3, j.unit);
+      s.bind(4, j.max_attempts);
+      bind_opt(s, 5, j.created_by);
+      s.bind(6, static_cast<int64_t>(now_ms));
+      s.exec();
+      long long job_id = c->db().getLastInsertRowid();
+      auto& u = c->q("import-start");
+      u.bind(1, static_cast<int64_t>(import_id));
+      u.bind(2, mapping);
+      u.bind(3, on_duplicate);
+      u.bind(4, static_cast<int64_t>(job_id));
+      if (u.exec() == 0) {
+        auto existing = get_import_on(*c, import_id);
+        if (!existing) return fail(existing.error());
+        return fail(Error::Conflict("import", "cet import est déjà lancé"));
+      }
+      auto job = get_job_on(*c, job_id);
+      if (!job) return job;
+      tx.commit();
+      return job;
+    });
+  }
+
+  Result<ImportCounts> import_batch(const ImportBatch& b, const JobFence& fence,
+                                    const std::function<std::string(const ImportCounts&)>& checkpoint, long long done,
+                                    long long total, long long now_ms) override {
+    return guarded([&]() -> Result<ImportCounts> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      ImportCounts n;
+      long long now = now_ms / 1000;
+      for (const auto& row : b.rows) {
+        const Prospect& in = row.prospect;
+        auto& find = in.email ? c->q("prospect-get-by-email") : c->q("prospect-get-by-phone");
+        find.bind(1, in.email ? *in.email : *in.phone);
+        std::optional<Prospect> existing;
+        if (find.executeStep()) existing = read_prospect(find);
+        find.tryReset();
+        if (!existing) {
+          auto& s = c->q("prospect-insert");
+          Prospect p = in;
+          p.created_at = p.updated_at = now;
+          bind_prospect(s, p);
+          s.exec();
+          if (!p.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), p.tags, false);
+          ++n.inserted;
+          continue;
+        }
+        ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
+        if (b.policy == DuplicatePolicy::Skip) continue;
+        auto& t = c->q("prospect-tags");
+        t.bind(1, static_cast<int64_t>(existing->id));
+        while (t.executeStep()) existing->tags.push_back(t.getColumn(0).getString());
+        t.tryReset();
+        auto merged = merge_duplicate(*existing, row, b.policy);
+        if (!merged) continue;
+        merged->updated_at = now;
+        auto& u = c->q("prospect-update");
+        bind_prospect(u, *merged);
+        u.bind(24, static_cast<int64_t>(merged->id));
+        u.exec();
+        if (merged->tags != existing->tags) write_tags(*c, merged->id, merged->tags, true);
+        ++n.updated;
+      }
+      for (const auto& r : b.rejects) {
+        auto& s = c->q("import-reject-add");
+        s.bind(1, static_cast<int64_t>(b.import_id));
+        s.bind(2, static_cast<int64_t>(r.line));
+        s.bind(3, r.cells);
+        s.bind(4, r.reason);
+        s.exec();
+        ++n.rejected;
+      }
+      if (!write_checkpoint(*c, fence, checkpoint(n), done, total, now_ms)) return fail(lost_lease(fence));
+      if (n.inserted || n.updated) bump_version(*c);
+      tx.commit();
+      return n;
+    });
+  }
+
+  Result<std::vector<ImportReject>> import_rejects(long long import_id, long long after_line,
+                                                   long long limit) override {
+    return guarded([&]() -> Result<std::vector<ImportReject>> {
+      auto c = pool_.take();
+      auto& s = c->q("import-rejects");
+      s.bind(1, static_cast<int64_t>(import_id));
+      s.bind(2, static_cast<int64_t>(after_line));
+      s.bind(3, static_cast<int64_t>(limit));
+      std::vector<ImportReject> out;
+      while (s.executeStep())
+        out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString()});
+      return out;
+    });
+  }
+
  private:
+  static Error lost_lease(const JobFence& f) {
+    return Error::Conflict("job", "la tâche " + std::to_string(f.job_id) + " n'est plus tenue par la tentative " +
+                                      std::to_string(f.attempt));
+  }
+
+  bool write_checkpoint(Connection& c, const JobFence& f, const std::string& checkpoint, long long done,
+                        long long total, long long now_ms) {
+    auto& s = c.q("job-checkpoint");
+    s.bind(1, static_cast<int64_t>(f.job_id));
+    s.bind(2, f.attempt);
+    s.bind(3, checkpoint);
+    s.bind(4, static_cast<int64_t>(done));
+    s.bind(5, static_cast<int64_t>(total));
+    s.bind(6, static_cast<int64_t>(now_ms));
+    return s.exec() > 0;
+  }
+
+  static Job read_job(SQLite::Statement& s) {
+    Job j;
+    j.id = s.getColumn(0).getInt64();
+    j.type = s.getColumn(1).getString();
+    j.params = s.getColumn(2).getString();
+    j.state = s.getColumn(3).getString();
+    j.done = s.getColumn(4).getInt64();
+    j.total = s.getColumn(5).getInt64();
+    j.unit = s.getColumn(6).getString();
+    j.checkpoint = s.getColumn(7).getString();
+    j.attempt = s.getColumn(8).getInt();
+    j.max_attempts = s.getColumn(9).getInt();
+    j.worker = s.getColumn(10).getString();
+    j.lease_until_ms = s.getColumn(11).getInt64();
+    j.heartbeat_ms = s.getColumn(12).getInt64();
+    j.cancel_requested = s.getColumn(13).getInt() != 0;
+    j.result = s.getColumn(14).getString();
+    j.error = s.getColumn(15).getString();
+    j.created_by = col_int(s, 16);
+    j.created_ms = s.getColumn(17).getInt64();
+    j.updated_ms = s.getColumn(18).getInt64();
+    j.started_ms = col_int(s, 19);
+    j.finished_ms = col_int(s, 20);
+    return j;
+  }
+
+  Result<Job> get_job_on(Connection& c, long long id) {
+    auto& s = c.q("job-get");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return fail(Error::NotFound("tâche", id));
+    Job j = read_job(s);
+    s.tryReset();
+    return j;
+  }
+
+  static ImportFile read_import(SQLite::Statement& s) {
+    ImportFile f;
+    f.id = s.getColumn(0).getInt64();
+    f.created_by = col_int(s, 1);
+    f.file_name = s.getColumn(2).getString();
+    f.path = s.getColumn(3).getString();
+    f.size = s.getColumn(4).getInt64();
+    f.encoding = s.getColumn(5).getString();
+    f.separator = s.getColumn(6).getString();
+    auto header = nlohmann::json::parse(s.getColumn(7).getString(), nullptr, false);
+    if (header.is_array())
+      for (const auto& h : header) f.header.push_back(h.is_string() ? h.get<std::string>() : std::string());
+    f.mapping = s.getColumn(8).getString();
+    f.on_duplicate = s.getColumn(9).getString();
+    f.job_id = col_int(s, 10);
+    f.created_at = s.getColumn(11).getInt64();
+    return f;
+  }
+
+  Result<ImportFile> get_import_on(Connection& c, long long id) {
+    auto& s = c.q("import-get");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return fail(Error::NotFound("import", id));
+    ImportFile f = read_import(s);
+    s.tryReset();
+    return f;
+  }
+
   static User read_user(SQLite::Statement& s) {
     return User{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
                 s.getColumn(3).getString(), s.getColumn(4).getInt64(), s.getColumn(5).getInt() != 0};

@@ -1,0 +1,157 @@
+#include "core/imports.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/csv_writer.hpp"
+
+namespace mimicom {
+namespace {
+
+TEST(ProposeMapping, FrenchAndEnglishNamesAccentsAndCaseIgnored) {
+  std::vector<std::string> header = {"Prénom", "NOM", "Raison sociale", "Courriel", "Tél.", "Code postal",
+                                     "Chiffre d'affaires", "First name", "Secteur d'activité", "Effectif",
+                                     "Fonction", "Mots-clés", "Couleur préférée", ""};
+  auto m = propose_mapping(header);
+  std::vector<std::string> expected = {"first_name", "last_name",  "company",      "email",     "phone",
+                                       "postal_code", "annual_revenue", "custom:First name", "sector",
+                                       "company_size", "job_title", "tags", "custom:Couleur préférée", ""};
+  EXPECT_EQ(m, expected);  // "First name" comes after "Prénom": a field goes to its first column
+}
+
+TEST(ProposeMapping, EnglishExport) {
+  auto m = propose_mapping({"First Name", "Last Name", "Email Address", "Company", "Phone Number", "Job Title",
+                            "Annual Revenue", "Lead Source", "Status"});
+  EXPECT_EQ(m, (std::vector<std::string>{"first_name", "last_name", "email", "company", "phone", "job_title",
+                                         "annual_revenue", "source", "status"}));
+}
+
+TEST(CheckMapping, ReportsEveryProblemByColumn) {
+  std::vector<std::string> header = {"A", "B", "C", "D"};
+  auto r = check_mapping(header, {{"A", "email"}, {"B", "email"}, {"C", "couleur"}, {"Z", "city"}, {"D", "custom:"}});
+  ASSERT_FALSE(r);
+  std::vector<std::string> fields;
+  for (const auto& f : r.error().fields) fields.push_back(f.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"mapping.B", "mapping.C", "mapping.Z", "mapping.D"}));
+}
+
+TEST(CheckMapping, NeedsAnEmailOrAPhone) {
+  auto r = check_mapping({"Ville"}, {{"Ville", "city"}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().fields[0].field, "mapping");
+  auto ok = check_mapping({"Tel", "Ville", "X"}, {{"Tel", "phone"}, {"X", "custom:Couleur"}});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, (std::vector<std::string>{"phone", "", "custom:Couleur"}));
+}
+
+CsvRecord record(std::vector<std::string> fields, uint64_t line = 2) {
+  CsvRecord r;
+  r.fields = std::move(fields);
+  r.line = line;
+  return r;
+}
+
+TEST(ImportRowConverter, SpreadsheetValuesBecomeProspectValues) {
+  ImportRowConverter conv({"E", "Statut", "Effectif", "Tags", "Désinscrit", "CA", "Couleur"},
+                          {"email", "status", "company_size", "tags", "opted_out", "annual_revenue", "custom:Couleur"},
+                          "moi@mimicom.fr");
+  ImportRow row;
+  ImportReject rej;
+  ASSERT_TRUE(conv.convert(record({" A@B.fr ", "Qualifié", "50 à 249 salariés", "salon; web | vip", "oui",
+                                   "12 500,5", "bleu"}),
+                           row, rej))
+      << rej.reason;
+  const Prospect& p = row.prospect;
+  EXPECT_EQ(p.email, "a@b.fr");
+  EXPECT_EQ(p.status, "qualified");
+  EXPECT_EQ(p.company_size, "50-249");
+  EXPECT_EQ(p.tags, (std::vector<std::string>{"salon", "vip", "web"}));
+  EXPECT_TRUE(p.opted_out);
+  EXPECT_DOUBLE_EQ(*p.annual_revenue, 12500.5);
+  EXPECT_EQ(p.owner, "moi@mimicom.fr");
+  EXPECT_EQ(p.custom_fields, (std::vector<std::pair<std::string, std::string>>{{"Couleur", "bleu"}}));
+  EXPECT_EQ(import_key(p), "e:a@b.fr");
+}
+
+TEST(ImportRowConverter, HeadcountsBecomeBands) {
+  ImportRowConverter conv({"E", "Effectif"}, {"email", "company_size"}, "");
+  ImportRow row;
+  ImportReject rej;
+  for (auto [in, band] : std::vector<std::pair<std::string, std::string>>{
+           {"3", "1-9"}, {"10-49", "10-49"}, {"1 200", "1000+"}, {"250 à 999", "250-999"}, {"1000+", "1000+"}}) {
+    ASSERT_TRUE(conv.convert(record({"a@b.fr", in}), row, rej)) << in << ": " << rej.reason;
+    EXPECT_EQ(row.prospect.company_size, band) << in;
+  }
+}
+
+TEST(ImportRowConverter, RejectsWithLineCellsAndEveryReason) {
+  ImportRowConverter conv({"E", "Désinscrit", "Statut"}, {"email", "opted_out", "status"}, "");
+  ImportRow row;
+  ImportReject rej;
+  EXPECT_FALSE(conv.convert(record({"x", "peut-être", "archivé"}, 9), row, rej));
+  EXPECT_EQ(rej.line, 9);
+  EXPECT_EQ(rej.cells, R"(["x","peut-être","archivé"])");
+  EXPECT_NE(rej.reason.find("désinscrit : « peut-être » n'est ni oui ni non"), std::string::npos) << rej.reason;
+  EXPECT_NE(rej.reason.find("e-mail :"), std::string::npos) << rej.reason;
+  EXPECT_NE(rej.reason.find("statut :"), std::string::npos) << rej.reason;
+}
+
+TEST(ImportRowConverter, RowWithoutEmailNorPhoneSaysSoOnce) {
+  ImportRowConverter conv({"E", "Ville"}, {"email", "city"}, "");
+  ImportRow row;
+  ImportReject rej;
+  EXPECT_FALSE(conv.convert(record({"", "Lyon"}), row, rej));
+  EXPECT_EQ(rej.reason, "e-mail : un e-mail ou un téléphone est requis");
+}
+
+TEST(MergeDuplicate, PoliciesAndWhatAnImportNeverUndoes) {
+  Prospect existing;
+  existing.id = 4;
+  existing.email = "a@b.fr";
+  existing.city = "Lyon";
+  existing.opted_out = true;
+  existing.status = "won";
+  existing.tags = {"salon"};
+  ImportRow row;
+  row.prospect.email = "a@b.fr";
+  row.prospect.city = "Paris";
+  row.prospect.company = "Acme";
+  row.prospect.status = "new";
+  row.prospect.tags = {"web"};
+  row.fields = {"email", "city", "company", "status", "tags"};
+
+  EXPECT_FALSE(merge_duplicate(existing, row, DuplicatePolicy::Skip));
+  auto fill = merge_duplicate(existing, row, DuplicatePolicy::FillEmpty);
+  ASSERT_TRUE(fill);
+  EXPECT_EQ(fill->city, "Lyon");
+  EXPECT_EQ(fill->company, "Acme");
+  EXPECT_EQ(fill->status, "won");
+  EXPECT_EQ(fill->tags, (std::vector<std::string>{"salon", "web"}));
+  auto over = merge_duplicate(existing, row, DuplicatePolicy::Overwrite);
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->city, "Paris");
+  EXPECT_EQ(over->status, "new");
+  EXPECT_TRUE(over->opted_out);  // consent withdrawn stays withdrawn
+  EXPECT_EQ(over->id, 4);
+  EXPECT_FALSE(merge_duplicate(*over, row, DuplicatePolicy::Overwrite));  // nothing left to change
+}
+
+TEST(CsvWriter, FormulasAreNeutralisedAndFieldsQuoted) {
+  for (const char* f : {"=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx", "  =x", "\"=x", "'=x"})
+    EXPECT_TRUE(looks_like_formula(f)) << f;
+  for (const char* f : {"", "Acme", "a=b", "1-2", "jean@x.fr", "   "}) EXPECT_FALSE(looks_like_formula(f)) << f;
+  std::string out;
+  append_csv_field(out, "=HYPERLINK(\"x\")", ';');
+  EXPECT_EQ(out, "\"'=HYPERLINK(\"\"x\"\")\"");
+  out.clear();
+  append_csv_field(out, "a;b", ';');
+  EXPECT_EQ(out, "\"a;b\"");
+  out.clear();
+  append_csv_field(out, "a,b", ';');
+  EXPECT_EQ(out, "a,b");
+  out.clear();
+  append_csv_field(out, "ligne 1\nligne 2", ',');
+  EXPECT_EQ(out, "\"ligne 1\nligne 2\"");
+}
+
+}  // namespace
+}  // namespace mimicom

@@ -1,0 +1,76 @@
+#pragma once
+// A CSV import: the uploaded file as sniffed, the mapping chosen, and the rows a batch
+// carries to the store. Plain data; the rules are in core/imports.hpp.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/models/prospect.hpp"
+
+namespace mimicom {
+
+// What to do with a row whose e-mail (or phone, without e-mail) is already a prospect's.
+enum class DuplicatePolicy {
+  Skip,       // keep the prospect as it is
+  FillEmpty,  // fill only the prospect's empty fields from the row
+  Overwrite,  // the row's non-empty values replace the prospect's
+};
+
+struct ImportFile {
+  long long id = 0;
+  std::optional<long long> created_by;
+  std::string file_name;  // as the user named it (display only; never a path)
+  std::string path;       // where the upload is stored
+  long long size = 0;
+  std::string encoding;   // encoding_name() of core/csv.hpp
+  std::string separator;  // one character
+  std::vector<std::string> header;
+  std::string mapping;       // JSON object column → target, "" until started
+  std::string on_duplicate;  // "skip" | "fill_empty" | "overwrite", "" until started
+  std::optional<long long> job_id;
+  long long created_at = 0;  // unix seconds
+};
+
+// One valid row, normalised.
+struct ImportRow {
+  long long line = 0;               // physical line of the file where the row starts
+  Prospect prospect;
+  std::vector<std::string> fields;  // the prospect fields this row gives a value for
+  bool duplicate_in_file = false;   // an earlier row of the file has the same key
+};
+
+// One row refused, with why.
+struct ImportReject {
+  long long line = 0;
+  std::string cells;   // JSON array of the row's original cells
+  std::string reason;  // French
+};
+
+struct ImportBatch {
+  long long import_id = 0;
+  DuplicatePolicy policy = DuplicatePolicy::Skip;
+  std::vector<ImportRow> rows;
+  std::vector<ImportReject> rejects;
+};
+
+// What a batch did to the prospects. Every row lands in exactly one of inserted,
+// duplicates_in_file or duplicates_existing; updated counts the duplicates that changed a
+// prospect.
+struct ImportCounts {
+  long long inserted = 0;
+  long long updated = 0;
+  long long duplicates_in_file = 0;
+  long long duplicates_existing = 0;
+  long long rejected = 0;
+
+  ImportCounts& operator+=(const ImportCounts& o) {
+    inserted += o.inserted;
+    updated += o.updated;
+    duplicates_in_file += o.duplicates_in_file;
+    duplicates_existing += o.duplicates_existing;
+    rejected += o.rejected;
+    return *this;
+  }
+};
+
+}  // namespace mimicom

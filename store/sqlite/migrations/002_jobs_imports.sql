@@ -1,0 +1,63 @@
+-- Background jobs with their logs, and CSV imports with their rejected rows.
+-- Job times are unix milliseconds (leases and progress rates need them).
+
+CREATE TABLE jobs (
+  id               INTEGER PRIMARY KEY,
+  type             TEXT NOT NULL,
+  params           TEXT NOT NULL DEFAULT '{}',
+  state            TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+  done             INTEGER NOT NULL DEFAULT 0,
+  total            INTEGER NOT NULL DEFAULT 0,
+  unit             TEXT NOT NULL DEFAULT '',
+  checkpoint       TEXT NOT NULL DEFAULT '',
+  attempt          INTEGER NOT NULL DEFAULT 0,
+  max_attempts     INTEGER NOT NULL DEFAULT 3,
+  worker           TEXT NOT NULL DEFAULT '',
+  lease_until      INTEGER NOT NULL DEFAULT 0,
+  heartbeat_at     INTEGER NOT NULL DEFAULT 0,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  result           TEXT NOT NULL DEFAULT '',
+  error            TEXT NOT NULL DEFAULT '',
+  created_by       INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  started_at       INTEGER,
+  finished_at      INTEGER
+);
+-- The queue: the oldest queued job, and running jobs by lease expiry.
+CREATE INDEX jobs_state ON jobs (state, id);
+CREATE INDEX jobs_created_by ON jobs (created_by, id);
+
+CREATE TABLE job_logs (
+  id      INTEGER PRIMARY KEY,
+  job_id  INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  at      INTEGER NOT NULL,
+  level   TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX job_logs_job ON job_logs (job_id, id);
+
+CREATE TABLE imports (
+  id           INTEGER PRIMARY KEY,
+  created_by   INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  file_name    TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  encoding     TEXT NOT NULL,
+  separator    TEXT NOT NULL,
+  header       TEXT NOT NULL,               -- JSON array of the column names
+  mapping      TEXT NOT NULL DEFAULT '',    -- JSON object column → field, set at start
+  on_duplicate TEXT NOT NULL DEFAULT '',
+  job_id       INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX imports_created_by ON imports (created_by, id);
+
+-- Written in the same transaction as the batch that rejected them.
+CREATE TABLE import_rejects (
+  import_id INTEGER NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+  line      INTEGER NOT NULL,
+  cells     TEXT NOT NULL,  -- JSON array of the row's original cells
+  reason    TEXT NOT NULL,
+  PRIMARY KEY (import_id, line)
+) WITHOUT ROWID;

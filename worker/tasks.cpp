@@ -1,0 +1,9 @@
+#include "worker/tasks.hpp"
+
+namespace mimicom {
+
+std::map<std::string, Task> all_tasks(const TaskSettings& settings) {
+  return {{"import", [settings](JobContext& c) { return run_import(c, settings); }}};
+}
+
+}  // namespace mimicom

@@ -1,0 +1,324 @@
+// The import task. The file is read as UTF-8 text: a valid UTF-8 file as it is, any other
+// (Windows-1252, UTF-16, invalid UTF-8) transcoded once into a UTF-8 copy beside the upload,
+// so that every checkpoint is a byte offset in the text the reader sees.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "core/csv.hpp"
+#include "core/imports.hpp"
+#include "worker/tasks.hpp"
+
+namespace mimicom {
+namespace {
+
+using json = nlohmann::json;
+constexpr size_t kChunk = 1 << 20;
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+std::optional<TextEncoding> encoding_from_name(std::string_view name) {
+  for (auto e : {TextEncoding::Utf8, TextEncoding::Utf8Bom, TextEncoding::Utf16LE, TextEncoding::Utf16BE,
+                 TextEncoding::Windows1252})
+    if (encoding_name(e) == name) return e;
+  return std::nullopt;
+}
+
+// Whether the file, after `skip` bytes, is valid UTF-8 from start to end.
+bool file_is_utf8(const std::string& path, size_t skip) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) return false;
+  std::fseek(f.get(), static_cast<long>(skip), SEEK_SET);
+  std::string buf(kChunk + 4, '\0');
+  size_t carry = 0;
+  while (true) {
+    size_t n = std::fread(buf.data() + carry, 1, kChunk, f.get());
+    size_t len = carry + n;
+    bool cut = false;
+    size_t ok = utf8_valid_prefix(std::string_view(buf.data(), len), &cut);
+    if (ok < len && (!cut || n == 0)) return false;
+    carry = len - ok;
+    if (n == 0) return carry == 0;
+    std::memmove(buf.data(), buf.data() + ok, carry);
+  }
+}
+
+// Writes the UTF-8 text of `src` to `dst` (via a temporary file renamed at the end, so a
+// crash never leaves a half copy that looks complete).
+bool transcode_file(const std::string& src, const std::string& dst, TextEncoding enc, std::string& error) {
+  File in(std::fopen(src.c_str(), "rb"));
+  if (!in) {
+    error = "fichier importé introuvable";
+    return false;
+  }
+  std::string tmp = dst + ".part";
+  File out(std::fopen(tmp.c_str(), "wb"));
+  if (!out) {
+    error = "impossible d'écrire la copie UTF-8 du fichier";
+    return false;
+  }
+  Utf8Transcoder tr(enc);
+  std::string chunk(kChunk, '\0'), text;
+  while (size_t n = std::fread(chunk.data(), 1, kChunk, in.get())) {
+    text.clear();
+    tr.feed(std::string_view(chunk.data(), n), text);
+    if (std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()) {
+      error = "disque plein pendant la conversion en UTF-8";
+      return false;
+    }
+  }
+  text.clear();
+  tr.finish(text);
+  std::fwrite(text.data(), 1, text.size(), out.get());
+  if (std::fflush(out.get()) != 0) {
+    error = "disque plein pendant la conversion en UTF-8";
+    return false;
+  }
+  out.reset();
+  std::filesystem::rename(tmp, dst);
+  return true;
+}
+
+struct Progress {
+  uint64_t offset = 0;  // in the UTF-8 text, just after the last committed record
+  uint64_t line = 1;
+  long long rows = 0;
+  ImportCounts counts;
+};
+
+json progress_json(const Progress& p) {
+  return {{"offset", p.offset},
+          {"line", p.line},
+          {"rows", p.rows},
+          {"inserted", p.counts.inserted},
+          {"updated", p.counts.updated},
+          {"duplicates_in_file", p.counts.duplicates_in_file},
+          {"duplicates_existing", p.counts.duplicates_existing},
+          {"rejected", p.counts.rejected}};
+}
+
+Progress progress_from_json(const json& j) {
+  Progress p;
+  p.offset = j.value("offset", uint64_t{0});
+  p.line = j.value("line", uint64_t{1});
+  p.rows = j.value("rows", 0LL);
+  p.counts.inserted = j.value("inserted", 0LL);
+  p.counts.updated = j.value("updated", 0LL);
+  p.counts.duplicates_in_file = j.value("duplicates_in_file", 0LL);
+  p.counts.duplicates_existing = j.value("duplicates_existing", 0LL);
+  p.counts.rejected = j.value("rejected", 0LL);
+  return p;
+}
+
+uint64_t key_hash(const std::string& key) { return std::hash<std::string>{}(key); }
+
+}  // namespace
+
+TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
+  auto started = std::chrono::steady_clock::now();
+  json params = json::parse(ctx.job().params, nullptr, false);
+  if (!params.is_object() || !params.contains("import_id")) return TaskOutcome::failed("paramètres d'import invalides");
+  auto imp = ctx.store().get_import(params["import_id"].get<long long>());
+  if (!imp) return TaskOutcome::failed(imp.error().message);
+  auto policy = parse_duplicate_policy(imp->on_duplicate);
+  json mapping_json = json::parse(imp->mapping, nullptr, false);
+  if (!policy || !mapping_json.is_object()) return TaskOutcome::failed("import non configuré (correspondance des colonnes)");
+
+  // What the file is: checked again here, so a CLI import or a stale upload fails clearly.
+  std::string head;
+  {
+    File f(std::fopen(imp->path.c_str(), "rb"));
+    if (!f) return TaskOutcome::failed("le fichier importé n'existe plus sur le serveur");
+    head.resize(kSniffHeadBytes);
+    head.resize(std::fread(head.data(), 1, head.size(), f.get()));
+  }
+  CsvSniff sniff = sniff_csv(head);
+  if (sniff.looks_binary || sniff.problem.starts_with("le fichier est vide")) return TaskOutcome::failed(sniff.problem);
+  std::vector<std::pair<std::string, std::string>> mapping;
+  for (auto& [k, v] : mapping_json.items()) mapping.emplace_back(k, v.is_string() ? v.get<std::string>() : "");
+  auto targets = check_mapping(imp->header, mapping);
+  if (!targets) {
+    std::string why;
+    for (const auto& f : targets.error().fields) why += (why.empty() ? "" : " ; ") + f.message;
+    return TaskOutcome::failed("correspondance des colonnes invalide : " + why);
+  }
+  auto enc = encoding_from_name(imp->encoding);
+  if (!enc) return TaskOutcome::failed("encodage inconnu : " + imp->encoding);
+  if (imp->separator.size() != 1) return TaskOutcome::failed("séparateur invalide");
+  const char sep = imp->separator[0];
+
+  // The text to read: the file itself when it is clean UTF-8, else its UTF-8 copy.
+  std::string text_path = imp->path;
+  uint64_t base = 0;  // bytes of the file before the text (a UTF-8 BOM)
+  bool utf8_file = *enc == TextEncoding::Utf8 || *enc == TextEncoding::Utf8Bom;
+  if (utf8_file && head.starts_with("\xEF\xBB\xBF")) base = 3;
+  if (!utf8_file || !file_is_utf8(imp->path, base)) {
+    std::filesystem::create_directories(std::filesystem::path(settings.data_dir) / "uploads");
+    text_path = (std::filesystem::path(settings.data_dir) / "uploads" / ("import-" + std::to_string(imp->id) + ".utf8")).string();
+    base = 0;
+    if (!std::filesystem::exists(text_path)) {
+      ctx.log("info", std::string("conversion du fichier ") + (utf8_file ? "(octets UTF-8 invalides remplacés par �)" : "depuis " + imp->encoding) + " en UTF-8");
+      std::string error;
+      if (!transcode_file(imp->path, text_path, utf8_file ? TextEncoding::Utf8 : *enc, error))
+        return TaskOutcome::failed(error);
+    }
+  }
+  File in(std::fopen(text_path.c_str(), "rb"));
+  if (!in) return TaskOutcome::failed("le fichier importé n'existe plus sur le serveur");
+  std::fseek(in.get(), 0, SEEK_END);
+  const long long text_size = std::ftell(in.get()) - static_cast<long long>(base);
+
+  std::string owner;
+  if (imp->created_by)
+    if (auto u = ctx.store().get_user(*imp->created_by)) owner = u->email;
+  ImportRowConverter conv(imp->header, *targets, owner);
+
+  Progress pr;
+  bool resumed = !ctx.job().checkpoint.empty();
+  if (resumed) pr = progress_from_json(json::parse(ctx.job().checkpoint, nullptr, false));
+
+  // Reads records from `from` (a record boundary; 0 = the start, header included) and
+  // passes each one after the header to `each` until it returns false or the text ends.
+  std::string chunk(kChunk, '\0');
+  CsvRecord rec;
+  ImportRow row;
+  ImportReject reject;
+  std::unordered_set<uint64_t> seen;  // keys met in the file so far (hashes: 8 bytes a row)
+
+  // After a crash, the keys of the rows already imported are read again from the file, so
+  // duplicates inside the file are counted as in an uninterrupted run.
+  auto scan = [&](uint64_t from, uint64_t line, auto&& each) -> bool {
+    CsvReader rd(sep);
+    if (from > 0) rd.start_at(from, line);
+    std::fseek(in.get(), static_cast<long>(base + from), SEEK_SET);
+    bool header_pending = from == 0;
+    while (true) {
+      size_t n = std::fread(chunk.data(), 1, kChunk, in.get());
+      if (n == 0) rd.finish();
+      else rd.feed(std::string_view(chunk.data(), n));
+      while (rd.next(rec)) {
+        if (header_pending) {
+          header_pending = false;
+          if (!each(rec, true)) return false;
+          continue;
+        }
+        if (!each(rec, false)) return false;
+      }
+      if (n == 0) return true;
+    }
+  };
+
+  if (!resumed) {
+    ctx.log("info", "import de « " + imp->file_name + " » : " + imp->encoding + ", séparateur « " +
+                        (sep == '\t' ? std::string("tabulation") : std::string(1, sep)) + " », doublons : " +
+                        std::string(duplicate_policy_name(*policy)));
+  } else {
+    ctx.log("info", "reprise à la ligne " + std::to_string(pr.line) + " (" + std::to_string(pr.rows) + " lignes déjà traitées)");
+    if (pr.offset > 0) {
+      scan(0, 1, [&](const CsvRecord& r, bool is_header) {
+        if (is_header) return true;
+        if (r.end_offset > pr.offset) return false;
+        if (conv.convert(r, row, reject)) seen.insert(key_hash(import_key(row.prospect)));
+        return true;
+      });
+    }
+  }
+
+  ImportBatch batch;
+  batch.import_id = imp->id;
+  batch.policy = *policy;
+  uint64_t batch_end = pr.offset, batch_line = pr.line;
+  long long batch_rows = 0;
+  std::string failure;
+  auto last_log = std::chrono::steady_clock::now();
+
+  // The batch loop: commit every import_batch_rows rows, with the checkpoint.
+  auto commit = [&]() -> bool {
+    if (batch.rows.empty() && batch.rejects.empty() && batch_end == pr.offset) return true;
+    long long rows = batch_rows;
+    Progress next = pr;
+    auto n = ctx.store().import_batch(
+        batch, ctx.fence(),
+        [&](const ImportCounts& c) {
+          next.offset = batch_end;
+          next.line = batch_line;
+          next.rows += rows;
+          next.counts += c;
+          return progress_json(next).dump();
+        },
+        static_cast<long long>(batch_end), text_size,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    if (!n) {
+      failure = n.error().message;
+      return false;
+    }
+    pr = next;
+    ctx.progress(static_cast<long long>(pr.offset), text_size);
+    batch.rows.clear();
+    batch.rejects.clear();
+    batch_rows = 0;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_log > std::chrono::seconds(5)) {
+      last_log = now;
+      ctx.log("info", std::to_string(pr.rows) + " lignes traitées (" + std::to_string(pr.counts.inserted) +
+                          " ajoutées, " + std::to_string(pr.counts.rejected) + " rejetées)");
+    }
+    return true;
+  };
+
+  bool interrupted = false;
+  bool ok = scan(resumed ? pr.offset : 0, resumed ? pr.line : 1, [&](const CsvRecord& r, bool is_header) {
+    if (is_header) {
+      batch_end = r.end_offset;
+      batch_line = r.next_line;
+      return true;
+    }
+    ++batch_rows;
+    if (conv.convert(r, row, reject)) {
+      row.duplicate_in_file = !seen.insert(key_hash(import_key(row.prospect))).second;
+      batch.rows.push_back(std::move(row));
+      row = ImportRow();
+    } else {
+      batch.rejects.push_back(std::move(reject));
+      reject = ImportReject();
+    }
+    batch_end = r.end_offset;
+    batch_line = r.next_line;
+    if (batch_rows >= settings.import_batch_rows) {
+      if (!commit()) return false;
+      if (ctx.should_stop()) {
+        interrupted = true;
+        return false;
+      }
+    }
+    return true;
+  });
+  if (ok && !commit()) ok = false;
+  if (ctx.lost()) return TaskOutcome::stopped();
+  if (interrupted) return TaskOutcome::interrupted(ctx);
+  if (!ok) return TaskOutcome::failed("écriture impossible : " + failure);
+
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  json report = progress_json(pr);
+  report.erase("offset");
+  report.erase("line");
+  report["import_id"] = imp->id;
+  report["seconds"] = seconds;
+  if (text_path != imp->path) std::filesystem::remove(text_path);
+  ctx.log("info", "terminé : " + std::to_string(pr.rows) + " lignes lues, " + std::to_string(pr.counts.inserted) +
+                      " ajoutées, " + std::to_string(pr.counts.updated) + " mises à jour, " +
+                      std::to_string(pr.counts.duplicates_in_file + pr.counts.duplicates_existing) + " doublons, " +
+                      std::to_string(pr.counts.rejected) + " rejetées");
+  return TaskOutcome::succeeded(report.dump());
+}
+
+}  // namespace mimicom

@@ -1,0 +1,359 @@
+// The import task on real files and a real SQLite store: the bad input of the wild, the
+// duplicate policies, and resuming after an interruption at every batch boundary.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/csv.hpp"
+#include "core/imports.hpp"
+#include "queue/job_queue.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "worker/tasks.hpp"
+
+namespace mimicom {
+namespace {
+
+using json = nlohmann::json;
+
+class ImportTask : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mimicom-import-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = open("a.db");
+    queue_ = make_local_job_queue(*store_);
+  }
+  void TearDown() override {
+    queue_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<Store> open(const std::string& name) {
+    auto s = open_sqlite_store({.path = (dir_ / name).string(), .connections = 4});
+    EXPECT_TRUE(s) << s.error().message;
+    return std::move(*s);
+  }
+
+  // Uploads `bytes` as the API does (sniff + import row), starts it with the proposed
+  // mapping (or `mapping`), then runs the job to its end. With stop_each_batch, the worker is
+  // told to stop after every batch, and the job is taken again: it resumes from its
+  // checkpoint each time.
+  Job import(const std::string& bytes, const std::string& policy = "skip", long long batch_rows = 1000,
+             bool stop_each_batch = false, Store* store = nullptr,
+             std::vector<std::pair<std::string, std::string>> mapping = {}) {
+    Store& s = store ? *store : *store_;
+    auto q = make_local_job_queue(s);
+    std::string path = (dir_ / ("upload-" + std::to_string(++n_) + ".csv")).string();
+    std::ofstream(path, std::ios::binary) << bytes;
+    CsvSniff sniff = sniff_csv(std::string_view(bytes).substr(0, kSniffHeadBytes));
+    ImportFile f;
+    f.file_name = "test.csv";
+    f.path = path;
+    f.size = static_cast<long long>(bytes.size());
+    f.encoding = std::string(encoding_name(sniff.encoding));
+    f.separator = std::string(1, sniff.separator);
+    f.header = sniff.header;
+    auto imp = s.create_import(f);
+    EXPECT_TRUE(imp);
+    json m = json::object();
+    if (mapping.empty()) {
+      auto proposed = propose_mapping(sniff.header);
+      for (size_t i = 0; i < sniff.header.size(); ++i) m[sniff.header[i]] = proposed[i];
+    } else {
+      for (auto& [k, v] : mapping) m[k] = v;
+    }
+    auto job = s.start_import(imp->id, m.dump(), policy, {"import", json{{"import_id", imp->id}}.dump()}, 0);
+    EXPECT_TRUE(job) << job.error().message;
+    TaskSettings settings{(dir_ / "data").string(), batch_rows};
+    for (int round = 0; round < 100000; ++round) {
+      auto taken = q->take("w", std::chrono::milliseconds(0));
+      EXPECT_TRUE(taken && *taken);
+      if (!taken || !*taken) break;
+      JobContext ctx(s, *q, **taken);
+      if (stop_each_batch) ctx.request_stop();
+      TaskOutcome out = run_import(ctx, settings);
+      if (out.kind == TaskOutcome::Kind::Stopped) {
+        EXPECT_TRUE(q->release(ctx.fence()));
+        ++resumes_;
+        continue;
+      }
+      const char* state = out.kind == TaskOutcome::Kind::Succeeded ? "succeeded"
+                          : out.kind == TaskOutcome::Kind::Failed  ? "failed"
+                                                                   : "cancelled";
+      EXPECT_TRUE(q->finish(ctx.fence(), state, out.result, out.error));
+      break;
+    }
+    return *s.get_job(job->id);
+  }
+
+  static json report(const Job& j) { return json::parse(j.result.empty() ? "{}" : j.result); }
+
+  std::vector<Prospect> all(Store* store = nullptr) {
+    Store& s = store ? *store : *store_;
+    ProspectQuery q;
+    q.per_page = kMaxPerPage;
+    q.sort = {"id", false};
+    return s.list_prospects(q)->items;
+  }
+
+  std::optional<Prospect> by_email(const std::string& email) {
+    for (auto& p : all())
+      if (p.email == email) return p;
+    return std::nullopt;
+  }
+
+  std::vector<ImportReject> rejects(const Job& j) {
+    auto params = json::parse(j.params);
+    return *store_->import_rejects(params["import_id"].get<long long>(), 0, 1000);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<JobQueue> queue_;
+  int n_ = 0;
+  int resumes_ = 0;
+};
+
+TEST_F(ImportTask, ExcelFrenchExportWithBomSemicolonsAndDecimalComma) {
+  Job j = import(
+      "\xEF\xBB\xBFPrénom;Nom;Société;E-mail;Téléphone;CA;Effectif\r\n"
+      "Élodie;Martin;Acme;elodie@acme.fr;06 12 34 56 78;1 250 000,50;120\r\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  auto p = by_email("elodie@acme.fr");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->first_name, "Élodie");  // the BOM is not part of the first column's name
+  EXPECT_EQ(p->phone, "+33612345678");
+  EXPECT_DOUBLE_EQ(*p->annual_revenue, 1250000.5);
+  EXPECT_EQ(p->company_size, "50-249");
+  EXPECT_EQ(report(j)["inserted"], 1);
+}
+
+TEST_F(ImportTask, Windows1252AccentsBecomeUtf8) {
+  Job j = import("Soci\xE9t\xE9;Ville;Email\nCaf\xE9 de l'\x8Ctre;Orl\xE9" "ans;cafe@exemple.fr\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  auto p = by_email("cafe@exemple.fr");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->company, "Café de l'Œtre");
+  EXPECT_EQ(p->city, "Orléans");
+}
+
+TEST_F(ImportTask, Utf16WithBomIsRead) {
+  std::string utf16 = "\xFF\xFE";
+  std::u16string u;
+  for (char32_t c : std::u32string{U"Email,Ville\na@exemple.fr,Sète\n"}) u += static_cast<char16_t>(c);
+  for (char16_t c : u) {
+    utf16 += static_cast<char>(c & 0xFF);
+    utf16 += static_cast<char>(c >> 8);
+  }
+  Job j = import(utf16);
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(by_email("a@exemple.fr")->city, "Sète");
+}
+
+TEST_F(ImportTask, EveryLineEndingAndTrailingBlankLines) {
+  Job j = import("Email,Ville\r\na@x.fr,Lyon\nb@x.fr,Nice\rc@x.fr,Pau\r\n\r\n\n\nd@x.fr,Metz");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(report(j)["rows"], 4);
+  EXPECT_EQ(report(j)["inserted"], 4);
+  EXPECT_EQ(by_email("d@x.fr")->city, "Metz");  // no final newline
+}
+
+TEST_F(ImportTask, QuotedSeparatorsDoubledQuotesAndLineBreaks) {
+  Job j = import("Email;Notes;Ville\na@x.fr;\"un; deux \"\"trois\"\"\nquatre\";Lyon\nb@x.fr;O\"Neil;Nice\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(by_email("a@x.fr")->notes, "un; deux \"trois\"\nquatre");
+  EXPECT_EQ(by_email("b@x.fr")->notes, "O\"Neil");  // a stray quote in an unquoted field is kept
+}
+
+TEST_F(ImportTask, UnterminatedQuoteAtTheEndRejectsThatRowOnly) {
+  Job j = import("Email,Notes\na@x.fr,ok\nb@x.fr,\"jamais fermé\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(report(j)["inserted"], 1);
+  auto r = rejects(j);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].line, 3);
+  EXPECT_NE(r[0].reason.find("guillemet non fermé"), std::string::npos) << r[0].reason;
+}
+
+TEST_F(ImportTask, RowsWithTooFewOrTooManyFieldsAreRejectedWithTheCounts) {
+  Job j = import("Email,Ville,Notes\na@x.fr,Lyon\nb@x.fr,Nice,n,en trop\nc@x.fr,Pau,ok,\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  auto r = rejects(j);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].line, 2);
+  EXPECT_NE(r[0].reason.find("2 champs alors que l'en-tête a 3"), std::string::npos) << r[0].reason;
+  EXPECT_EQ(r[1].line, 3);
+  EXPECT_NE(r[1].reason.find("4 champs"), std::string::npos) << r[1].reason;
+  EXPECT_TRUE(by_email("c@x.fr"));  // a trailing empty cell is harmless
+  EXPECT_EQ(json::parse(r[1].cells), json({"b@x.fr", "Nice", "n", "en trop"}));
+}
+
+TEST_F(ImportTask, EmptyFileFailsTheJobClearly) {
+  Job j = import("\n\n");
+  EXPECT_EQ(j.state, "failed");
+  EXPECT_NE(j.error.find("vide"), std::string::npos) << j.error;
+}
+
+TEST_F(ImportTask, HeaderOnlyFileSucceedsWithNothingImported) {
+  Job j = import("Email,Ville\r\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(report(j)["rows"], 0);
+  EXPECT_TRUE(all().empty());
+}
+
+TEST_F(ImportTask, DuplicateAndEmptyHeaderNamesGetDistinctColumns) {
+  Job j = import("Email,Ville,Ville,\na@x.fr,Lyon,Villeurbanne,zone 2\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  auto p = by_email("a@x.fr");
+  EXPECT_EQ(p->city, "Lyon");
+  // The second "Ville" and the unnamed column are kept as custom fields.
+  EXPECT_EQ(p->custom_fields,
+            (std::vector<std::pair<std::string, std::string>>{{"Ville_2", "Villeurbanne"}, {"colonne_4", "zone 2"}}));
+}
+
+TEST_F(ImportTask, NulBytesAreDroppedAndInvalidUtf8IsReplaced) {
+  static constexpr char kFile[] = "Email,Soci\xC3\xA9t\xC3\xA9\na@x.fr,Ac\0me\nb@x.fr,Caf\xE9 \xC3\xA9t\xC3\xA9\n";
+  Job j = import(std::string(kFile, sizeof kFile - 1));
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(by_email("a@x.fr")->company, "Acme");
+  EXPECT_EQ(by_email("b@x.fr")->company, "Caf\xEF\xBF\xBD \xC3\xA9t\xC3\xA9");  // U+FFFD for the lone byte
+}
+
+TEST_F(ImportTask, TenMegabyteFieldRejectsItsRowAndKeepsTheOthers) {
+  std::string big(10 << 20, 'x');
+  Job j = import("Email,Notes\na@x.fr,court\nb@x.fr,\"" + big + "\"\nc@x.fr,fin\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(report(j)["inserted"], 2);
+  auto r = rejects(j);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0].reason.find("notes : trop long"), std::string::npos) << r[0].reason;
+  EXPECT_LT(r[0].cells.size(), 5000u);  // the report keeps a bounded excerpt
+}
+
+TEST_F(ImportTask, BinaryFileRenamedCsvFailsTheJob) {
+  std::string zip = "PK\x03\x04\x14\x00\x06\x00";
+  zip += std::string(4000, '\0');
+  Job j = import(zip);
+  EXPECT_EQ(j.state, "failed");
+  EXPECT_NE(j.error.find("pas un CSV"), std::string::npos) << j.error;
+}
+
+TEST_F(ImportTask, FormulasAndHtmlAreStoredVerbatim) {
+  Job j = import("Email,Société,Notes,Ville\na@x.fr,=HYPERLINK(\"http://x\"),<script>alert(1)</script>,@SUM(A1)\n"
+                 "b@x.fr,+33 Conseil,-10 %,Lyon\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  auto a = by_email("a@x.fr");
+  EXPECT_EQ(a->company, "=HYPERLINK(\"http://x\")");
+  EXPECT_EQ(a->notes, "<script>alert(1)</script>");
+  EXPECT_EQ(a->city, "@SUM(A1)");
+  EXPECT_EQ(by_email("b@x.fr")->notes, "-10 %");
+}
+
+TEST_F(ImportTask, SameEmailInAnotherCaseAndSpacingIsOneProspect) {
+  Job j = import("Email,Prénom\nJean.Dupont@Acme.FR,Jean\n  jean.dupont@acme.fr ,Jeannot\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(all().size(), 1u);
+  EXPECT_EQ(report(j)["duplicates_in_file"], 1);
+  EXPECT_EQ(by_email("jean.dupont@acme.fr")->first_name, "Jean");
+}
+
+TEST_F(ImportTask, InvalidValuesAreRejectedWithEveryReason) {
+  Job j = import("Email,Téléphone,Statut,Salariés\npas-un-mail,12,inconnu,-3\nok@x.fr,,Contacté,12\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  auto r = rejects(j);
+  ASSERT_EQ(r.size(), 1u);
+  for (const char* part : {"e-mail :", "téléphone :", "statut :", "salariés :"})
+    EXPECT_NE(r[0].reason.find(part), std::string::npos) << r[0].reason;
+  EXPECT_EQ(by_email("ok@x.fr")->status, "contacted");
+}
+
+TEST_F(ImportTask, DuplicatePoliciesAgainstExistingProspects) {
+  Prospect existing;
+  existing.email = "a@x.fr";
+  existing.first_name = "Anne";
+  existing.city = "Lyon";
+  existing.tags = {"salon"};
+  ASSERT_TRUE(store_->create_prospect(existing));
+  const std::string file = "Email,Prénom,Ville,Société,Étiquettes\na@x.fr,Annie,Paris,Acme,web\n";
+
+  Job skip = import(file, "skip");
+  EXPECT_EQ(report(skip)["duplicates_existing"], 1);
+  EXPECT_EQ(report(skip)["updated"], 0);
+  EXPECT_EQ(by_email("a@x.fr")->company, std::nullopt);
+
+  Job fill = import(file, "fill_empty");
+  EXPECT_EQ(report(fill)["updated"], 1);
+  auto f = by_email("a@x.fr");
+  EXPECT_EQ(f->first_name, "Anne");  // kept
+  EXPECT_EQ(f->city, "Lyon");        // kept
+  EXPECT_EQ(f->company, "Acme");     // filled
+  EXPECT_EQ(f->tags, (std::vector<std::string>{"salon", "web"}));
+
+  Job again = import(file, "fill_empty");
+  EXPECT_EQ(report(again)["updated"], 0);  // nothing left to fill
+
+  Job over = import(file, "overwrite");
+  EXPECT_EQ(report(over)["updated"], 1);
+  auto o = by_email("a@x.fr");
+  EXPECT_EQ(o->first_name, "Annie");
+  EXPECT_EQ(o->city, "Paris");
+  EXPECT_EQ(all().size(), 1u);
+}
+
+TEST_F(ImportTask, ProspectsWithoutEmailAreDeduplicatedOnThePhone) {
+  Job j = import("Nom,Téléphone\nMartin,06 12 34 56 78\nMartin bis,+33612345678\nDurand,0698765432\n");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(all().size(), 2u);
+  EXPECT_EQ(report(j)["duplicates_in_file"], 1);
+}
+
+// Builds a file with every kind of row: valid, invalid, duplicates inside the file, rows
+// spanning lines.
+std::string mixed_file(int rows) {
+  std::string s = "Prénom;Nom;E-mail;Téléphone;Ville;Notes\r\n";
+  for (int i = 0; i < rows; ++i) {
+    std::string email = i % 17 == 5 ? "invalide-" + std::to_string(i) : "p" + std::to_string(i % 250) + "@exemple.fr";
+    if (i % 29 == 3) email = " P" + std::to_string(i % 250) + "@Exemple.FR ";
+    s += "Prénom" + std::to_string(i) + ";Nom;" + email + ";;Ville " + std::to_string(i % 7) + ";\"ligne 1\nligne; 2\"\r\n";
+  }
+  return s;
+}
+
+TEST_F(ImportTask, ResumingAtEveryBatchBoundaryGivesTheSameProspectsAndReport) {
+  std::string file = mixed_file(400);
+  auto reference = open("reference.db");
+  Job whole = import(file, "fill_empty", 1000, false, reference.get());
+  ASSERT_EQ(whole.state, "succeeded") << whole.error;
+
+  Job pieces = import(file, "fill_empty", 7, true);
+  ASSERT_EQ(pieces.state, "succeeded") << pieces.error;
+  EXPECT_GE(resumes_, 50);  // 400 rows / 7 a batch: stopped and resumed after each batch
+
+  auto a = report(whole), b = report(pieces);
+  for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected"})
+    EXPECT_EQ(a[k], b[k]) << k;
+  EXPECT_EQ(a["rows"], 400);
+  auto pa = all(reference.get()), pb = all();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].email, pb[i].email);
+    EXPECT_EQ(pa[i].first_name, pb[i].first_name);
+    EXPECT_EQ(pa[i].notes, pb[i].notes);
+  }
+  EXPECT_EQ(rejects(pieces).size(), static_cast<size_t>(a["rejected"].get<long long>()));
+}
+
+TEST_F(ImportTask, AMappingWithoutEmailOrPhoneFailsClearly) {
+  Job j = import("Email,Ville\na@x.fr,Lyon\n", "skip", 1000, false, nullptr, {{"Email", ""}, {"Ville", "city"}});
+  EXPECT_EQ(j.state, "failed");
+  EXPECT_NE(j.error.find("e-mail ou au téléphone"), std::string::npos) << j.error;
+}
+
+}  // namespace
+}  // namespace mimicom
