@@ -119,6 +119,7 @@ int serve(const Config& config, const std::string& version, bool no_worker) {
     return 1;
   }
   g_server = &server;
+  std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-answer is an error value, not a crash
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::cout << "MimiCom " << version << " is running on http://" << config.host << ":" << server.port()

@@ -8,8 +8,9 @@
 // Life of a job: submit → queued; take() leases it to one worker (attempt + 1) until
 // now + lease; the worker renews the lease with heartbeat() and ends it with finish().
 // A worker that stops renewing (crash, kill -9, lost machine) loses the lease: the job is
-// taken again by the next take(), resuming from its checkpoint; after max_attempts lost
-// leases it is failed with the cause. Writes from a worker whose lease was taken over fail
+// taken again by the next take(), resuming from its checkpoint; after max_attempts leases
+// lost in a row without progress (`done` did not move) it is failed with the cause. A job
+// that keeps advancing between crashes keeps resuming until it ends. Writes from a worker whose lease was taken over fail
 // with Conflict (the fence), so a step is never committed twice.
 //
 // Threads: every method may be called from any thread, concurrently.

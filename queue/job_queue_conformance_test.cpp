@@ -172,7 +172,25 @@ TEST_P(JobQueueConformance, JobThatLosesItsLeaseOnTheLastAttemptFailsWithTheCaus
   EXPECT_EQ(attempts, (std::set<int>{1, 2}));
   auto end = store_->get_job(j->id);
   EXPECT_EQ(end->state, "failed");
-  EXPECT_NE(end->error.find("interrompu 2 fois"), std::string::npos) << end->error;
+  EXPECT_NE(end->error.find("interrompu 2 fois de suite sans avancer"), std::string::npos) << end->error;
+}
+
+TEST_P(JobQueueConformance, JobThatAdvancesBetweenCrashesKeepsResuming) {
+  auto short_queue = GetParam().open(*store_, std::chrono::milliseconds(1));
+  auto j = short_queue->submit({"import", "{}", std::nullopt, 2, ""});
+  ASSERT_TRUE(j);
+  int leases = 0;
+  long long done = 0;
+  for (int i = 0; i < 5000 && leases < 6; ++i) {
+    auto got = take(*short_queue, "crashing", 5);
+    if (!got) continue;
+    ++leases;
+    // Each run commits a step, then "crashes" (its lease runs out).
+    done += 10;
+    ASSERT_TRUE(store_->checkpoint_job({got->id, got->attempt}, "{}", done, 100, 0));
+  }
+  EXPECT_EQ(leases, 6);  // 6 crashes with max_attempts = 2: never failed, because each run advanced
+  EXPECT_EQ(store_->get_job(j->id)->state, "running");
 }
 
 TEST_P(JobQueueConformance, CancelAQueuedJobEndsItAtOnce) {

@@ -85,7 +85,8 @@ class Store {
   virtual Result<Job> create_job(const NewJob& j, long long now_ms) = 0;
   virtual Result<Job> get_job(long long id) = 0;
   virtual Result<std::pair<std::vector<Job>, long long>> list_jobs(const JobFilter& f) = 0;  // newest first, total
-  // In one transaction: fails the running jobs whose lease ran out on their last attempt,
+  // In one transaction: fails the running jobs whose lease ran out max_attempts times in a row
+  // without progress,
   // cancels those that were asked to stop, then leases the oldest runnable job (queued, or
   // running with an expired lease) to `worker` until now_ms + lease_ms. nullopt: nothing to do.
   virtual Result<std::optional<Job>> lease_job(const std::string& worker, long long now_ms, long long lease_ms) = 0;

@@ -208,9 +208,12 @@ Result<Reply> start(Context& c) {
   }
   for (auto& [k, v] : body->items())
     if (k != "mapping" && k != "on_duplicate") errors.push_back({k, "champ inconnu"});
-  if (!errors.empty()) return fail(Error::Invalid(std::move(errors)));
   auto targets = check_mapping(imp->header, mapping);
-  if (!targets) return fail(targets.error());
+  if (!targets) {
+    auto& more = targets.error().fields;
+    errors.insert(errors.begin(), more.begin(), more.end());
+  }
+  if (!errors.empty()) return fail(Error::Invalid(std::move(errors)));
   CsvSniff sniff = sniff_csv(read_head(imp->path));
   if (sniff.looks_binary) return fail(Error::Invalid("file", sniff.problem));
 

@@ -19,8 +19,8 @@ struct Job {
   long long done = 0, total = 0;    // progress, in `unit`
   std::string unit;                 // "lignes", "prospects", "octets"…
   std::string checkpoint;           // JSON written by the task with its last committed step; "" = none
-  int attempt = 0;                  // 1 for the first run; bumped by each lease
-  int max_attempts = 3;
+  int attempt = 0;                  // 1 for the first run; bumped by each lease (fences writes)
+  int max_attempts = 3;             // lost leases in a row WITHOUT progress before the job fails
   std::string worker;               // "host:pid:n" of the worker holding the lease
   long long lease_until_ms = 0;     // the lease is lost after this time (unix ms)
   long long heartbeat_ms = 0;

@@ -18,6 +18,10 @@ extern char** environ;
 
 namespace mimicom::testing {
 
+// A server that answers early (413 before the body) closes while a client still writes:
+// the test process must get EPIPE, not die of SIGPIPE.
+[[maybe_unused]] static const bool kIgnoreSigpipe = (::signal(SIGPIPE, SIG_IGN), true);
+
 int free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -87,12 +91,34 @@ bool wait_for_eof(int fd, std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-TestServer::TestServer(std::string admin_password, std::string ui_dir) {
+TestServer::TestServer(std::string admin_password, std::string ui_dir, std::vector<std::string> env,
+                       std::vector<std::string> args)
+    : admin_password_(std::move(admin_password)), ui_dir_(std::move(ui_dir)), env_(std::move(env)), args_(std::move(args)) {
   static int counter = 0;
   dir_ = std::filesystem::temp_directory_path() /
          ("mimicom-api-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_);
+  start();
+}
+
+void TestServer::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  ::close(stdout_fd_);
+  pid_ = -1;
+  stdout_fd_ = -1;
+}
+
+void TestServer::restart() {
+  kill_hard();
+  start();
+}
+
+void TestServer::start() {
+  const std::string& admin_password = admin_password_;
+  const std::string& ui_dir = ui_dir_;
   // A port taken by someone else between free_port() and the server's bind: try again.
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
@@ -102,8 +128,11 @@ TestServer::TestServer(std::string admin_password, std::string ui_dir) {
       args.push_back("--ui-dir");
       args.push_back(ui_dir);
     }
+    args.insert(args.end(), args_.begin(), args_.end());
     auto argv = c_args(args);
-    auto env = env_with({"MIMICOM_ADMIN_PASSWORD=" + admin_password});
+    std::vector<std::string> extra = env_;
+    extra.push_back("MIMICOM_ADMIN_PASSWORD=" + admin_password);
+    auto env = env_with(extra);
     auto envp = c_args(env);
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");

@@ -10,8 +10,10 @@ CREATE TABLE jobs (
   total            INTEGER NOT NULL DEFAULT 0,
   unit             TEXT NOT NULL DEFAULT '',
   checkpoint       TEXT NOT NULL DEFAULT '',
-  attempt          INTEGER NOT NULL DEFAULT 0,
-  max_attempts     INTEGER NOT NULL DEFAULT 3,
+  attempt          INTEGER NOT NULL DEFAULT 0,  -- leases taken (the fence of writes)
+  max_attempts     INTEGER NOT NULL DEFAULT 3,  -- lost leases in a row without progress before failing
+  strikes          INTEGER NOT NULL DEFAULT 0,  -- lost leases since the job last made progress
+  lease_done       INTEGER NOT NULL DEFAULT 0,  -- `done` when the current lease was taken
   worker           TEXT NOT NULL DEFAULT '',
   lease_until      INTEGER NOT NULL DEFAULT 0,
   heartbeat_at     INTEGER NOT NULL DEFAULT 0,

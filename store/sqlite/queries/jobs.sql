@@ -12,10 +12,12 @@ SELECT id, type, params, state, done, total, unit, checkpoint, attempt, max_atte
 FROM jobs WHERE id = ?1;
 
 -- name: job-fail-exhausted
--- Running jobs whose lease ran out on their last attempt: failed, with the cause.
+-- Running jobs whose lease ran out max_attempts times in a row without progress: failed, with
+-- the cause. (A crash after progress only resumes: it does not count.)
 UPDATE jobs SET state = 'failed', worker = '', lease_until = 0, finished_at = ?1, updated_at = ?1,
-  error = 'interrompu ' || attempt || ' fois (le programme qui l''exécutait s''est arrêté) : abandonné'
-WHERE state = 'running' AND lease_until < ?1 AND attempt >= max_attempts;
+  error = 'interrompu ' || max_attempts || ' fois de suite sans avancer (le programme qui l''exécutait s''est arrêté) : abandonné'
+WHERE state = 'running' AND lease_until < ?1
+  AND (CASE WHEN done > lease_done THEN 1 ELSE strikes + 1 END) >= max_attempts;
 
 -- name: job-cancel-orphaned
 -- Running jobs with a lost lease and a cancel request end cancelled instead of running again.
@@ -31,7 +33,8 @@ ORDER BY state = 'running' DESC, id LIMIT 1;
 -- name: job-lease
 -- Gives job ?1 to worker ?2 until ?3 (now ?4): one more attempt.
 UPDATE jobs SET state = 'running', worker = ?2, lease_until = ?3, heartbeat_at = ?4, attempt = attempt + 1,
-  started_at = coalesce(started_at, ?4), updated_at = ?4
+  strikes = CASE WHEN state = 'queued' THEN 0 WHEN done > lease_done THEN 1 ELSE strikes + 1 END,
+  lease_done = done, started_at = coalesce(started_at, ?4), updated_at = ?4
 WHERE id = ?1;
 
 -- name: job-heartbeat
@@ -65,7 +68,7 @@ UPDATE jobs SET cancel_requested = 1, updated_at = ?2 WHERE id = ?1 AND state = 
 
 -- name: job-retry
 -- Puts a failed or cancelled job back in the queue; it resumes from its checkpoint.
-UPDATE jobs SET state = 'queued', attempt = 0, cancel_requested = 0, error = '', result = '', worker = '',
+UPDATE jobs SET state = 'queued', attempt = 0, strikes = 0, cancel_requested = 0, error = '', result = '', worker = '',
   lease_until = 0, finished_at = NULL, updated_at = ?2
 WHERE id = ?1 AND state IN ('failed', 'cancelled');
 
