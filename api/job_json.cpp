@@ -35,6 +35,11 @@ json job_to_json(const Job& j) {
       {"finished_at", opt_time(j.finished_ms)},
   };
   if (params.is_object() && params.contains("import_id")) out["import_id"] = params["import_id"];
+  // Tasks that count rows say so in their checkpoint: the UI shows rows and rows/s with it.
+  if (!j.checkpoint.empty()) {
+    json cp = json::parse(j.checkpoint, nullptr, false);
+    if (cp.is_object() && cp.contains("rows") && cp["rows"].is_number_integer()) out["progress"]["rows"] = cp["rows"];
+  }
   return out;
 }
 

@@ -221,7 +221,12 @@ struct Server::Impl {
           }
         } release{held};
         auto reply = route.handler(c);
-        if (!reply) return write_error(res, reply.error());
+        if (!reply) {
+          // An upload refused before its body was read: the rest of the body must not be
+          // taken for the next request, and the client should stop sending.
+          if (reader) res.set_header("Connection", "close");
+          return write_error(res, reply.error());
+        }
         write_reply(res, *reply);
       };
       auto handler = [serve](const httplib::Request& req, httplib::Response& res) { serve(req, res, nullptr); };

@@ -170,7 +170,93 @@ int token_create(const Config& config, const std::string& email, const std::stri
   return 0;
 }
 
-int demo_data(const Config& config, long long count, unsigned long long seed) {
+namespace {
+
+// Writes `count` demo prospects as the CSV file a CRM export would be: 17 columns, `,`,
+// UTF-8, quoted notes holding commas, quotes, € and line breaks; duplicates_pct % of the rows
+// repeat an earlier e-mail (in another case and spacing, half of the time) and invalid_pct %
+// carry a broken e-mail. For benchmarks and trials of the import.
+int demo_csv(const std::string& path, long long count, unsigned long long seed, int duplicates_pct, int invalid_pct) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    std::cerr << "mimicom: cannot write " << path << "\n";
+    return 1;
+  }
+  DemoDataGenerator gen(seed);
+  uint64_t rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+  auto next = [&] {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  std::vector<std::string> emails;
+  std::string out = "Prénom,Nom,E-mail,Téléphone,Société,Poste,Secteur,Ville,Code postal,Région,Pays,Effectif,"
+                    "Salariés,Chiffre d'affaires,Source,Statut,Notes\r\n";
+  auto field = [&](std::string_view v, bool last = false) {
+    if (v.find_first_of(",\"\r\n") != std::string_view::npos) {
+      out += '"';
+      for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    } else {
+      out += v;
+    }
+    out += last ? "\r\n" : ",";
+  };
+  for (long long i = 0; i < count; ++i) {
+    DemoProspect d = gen.next();
+    std::string email = d.email;
+    uint64_t roll = next() % 1000;
+    if (roll < static_cast<uint64_t>(duplicates_pct) * 10 && !emails.empty()) {
+      email = emails[next() % emails.size()];
+      if (next() % 2) {
+        for (auto& c : email) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        email = " " + email + " ";
+      }
+    } else if (roll < static_cast<uint64_t>(duplicates_pct + invalid_pct) * 10 && !email.empty()) {
+      email = email.substr(0, email.find('@')) + "@";  // no domain
+    } else if (!email.empty() && emails.size() < 200000) {
+      emails.push_back(email);
+    }
+    std::string notes = d.notes;
+    if (next() % 2 == 0) notes += "\nÀ relancer, prévoir un budget de 12 000 €, avec l'équipe achats";
+    else notes += " Vu avec la direction, intérêt confirmé, 3 sites";
+    field(d.first_name);
+    field(d.last_name);
+    field(email);
+    field(d.phone);
+    field(d.company);
+    field(d.job_title);
+    field(d.sector);
+    field(d.city);
+    field(d.postal_code);
+    field(d.region);
+    field(d.country);
+    field(d.company_size);
+    field(d.employees ? std::to_string(*d.employees) : "");
+    field(d.annual_revenue ? std::to_string(static_cast<long long>(*d.annual_revenue)) : "");
+    field(d.source);
+    field(d.status);
+    field(notes, true);
+    if (out.size() > (1 << 20)) {
+      std::fwrite(out.data(), 1, out.size(), f);
+      out.clear();
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), f);
+  bool ok = std::fclose(f) == 0;
+  if (!ok) std::cerr << "mimicom: cannot write " << path << "\n";
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int demo_data(const Config& config, long long count, unsigned long long seed, const std::string& csv_path,
+              int duplicates_pct, int invalid_pct) {
+  if (!csv_path.empty()) return demo_csv(csv_path, count, seed, duplicates_pct, invalid_pct);
   auto store = open_or_exit(config);
   DemoDataGenerator gen(seed);
   auto start = std::chrono::steady_clock::now();

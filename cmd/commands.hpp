@@ -16,6 +16,8 @@ int import_file(const Config& config, const std::string& file, const std::string
 int user_add(const Config& config, const std::string& email, const std::string& role, const std::string& name,
              bool password_stdin);
 int token_create(const Config& config, const std::string& email, const std::string& name);
-int demo_data(const Config& config, long long count, unsigned long long seed);
+// Inserts demo prospects, or with csv_path writes them as a CSV file to import instead.
+int demo_data(const Config& config, long long count, unsigned long long seed, const std::string& csv_path = "",
+              int duplicates_pct = 0, int invalid_pct = 0);
 
 }  // namespace mimicom::cmd

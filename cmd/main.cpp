@@ -67,6 +67,11 @@ int main(int argc, char** argv) {
   unsigned long long seed = 42;
   demo->add_option("--count", count, "How many prospects")->capture_default_str();
   demo->add_option("--seed", seed, "Seed: the same seed gives the same prospects")->capture_default_str();
+  std::string demo_csv;
+  int demo_dup = 2, demo_invalid = 1;
+  demo->add_option("--csv", demo_csv, "Write a CSV file to import instead of inserting");
+  demo->add_option("--duplicates", demo_dup, "With --csv: % of rows repeating an e-mail")->capture_default_str();
+  demo->add_option("--invalid", demo_invalid, "With --csv: % of rows with a broken e-mail")->capture_default_str();
   demo->fallthrough();
 
   auto* version = app.add_subcommand("version", "Print the version");
@@ -83,6 +88,6 @@ int main(int argc, char** argv) {
     return mimicom::cmd::import_file(config, import_file, import_mapping, import_policy, import_as);
   if (user_add->parsed()) return mimicom::cmd::user_add(config, email, role, name, password_stdin);
   if (token_create->parsed()) return mimicom::cmd::token_create(config, token_user, token_name);
-  if (demo->parsed()) return mimicom::cmd::demo_data(config, count, seed);
+  if (demo->parsed()) return mimicom::cmd::demo_data(config, count, seed, demo_csv, demo_dup, demo_invalid);
   return 2;
 }

@@ -175,7 +175,12 @@ std::vector<std::string> propose_mapping(const std::vector<std::string>& header)
       out.push_back(it->second);
     } else {
       std::string name = trim(col);
-      out.push_back(name.empty() ? std::string() : "custom:" + name.substr(0, 64));
+      if (name.size() > 64) {  // the limit check_mapping applies, cut on a character boundary
+        size_t cut = 64;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+        name.resize(cut);
+      }
+      out.push_back(name.empty() ? std::string() : "custom:" + name);
     }
   }
   return out;

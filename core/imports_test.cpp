@@ -18,6 +18,13 @@ TEST(ProposeMapping, FrenchAndEnglishNamesAccentsAndCaseIgnored) {
   EXPECT_EQ(m, expected);  // "First name" comes after "Prénom": a field goes to its first column
 }
 
+TEST(ProposeMapping, LongAccentedNamesAreCutOnACharacterAndStayValid) {
+  std::string name = std::string(63, 'a') + "é";
+  auto m = propose_mapping({"Email", name});
+  EXPECT_EQ(m[1], "custom:" + std::string(63, 'a'));
+  EXPECT_TRUE(check_mapping({"Email", name}, {{"Email", "email"}, {name, m[1]}}));
+}
+
 TEST(ProposeMapping, EnglishExport) {
   auto m = propose_mapping({"First Name", "Last Name", "Email Address", "Company", "Phone Number", "Job Title",
                             "Annual Revenue", "Lead Source", "Status"});

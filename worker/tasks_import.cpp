@@ -91,6 +91,7 @@ struct Progress {
   uint64_t offset = 0;  // in the UTF-8 text, just after the last committed record
   uint64_t line = 1;
   long long rows = 0;
+  double seconds = 0;   // time spent by every run so far, up to the last commit
   ImportCounts counts;
 };
 
@@ -102,7 +103,8 @@ json progress_json(const Progress& p) {
           {"updated", p.counts.updated},
           {"duplicates_in_file", p.counts.duplicates_in_file},
           {"duplicates_existing", p.counts.duplicates_existing},
-          {"rejected", p.counts.rejected}};
+          {"rejected", p.counts.rejected},
+          {"seconds", p.seconds}};
 }
 
 Progress progress_from_json(const json& j) {
@@ -115,6 +117,7 @@ Progress progress_from_json(const json& j) {
   p.counts.duplicates_in_file = j.value("duplicates_in_file", 0LL);
   p.counts.duplicates_existing = j.value("duplicates_existing", 0LL);
   p.counts.rejected = j.value("rejected", 0LL);
+  p.seconds = j.value("seconds", 0.0);
   return p;
 }
 
@@ -184,6 +187,7 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
   Progress pr;
   bool resumed = !ctx.job().checkpoint.empty();
   if (resumed) pr = progress_from_json(json::parse(ctx.job().checkpoint, nullptr, false));
+  const double seconds_before = pr.seconds;  // this run's time is added to it
 
   // Reads records from `from` (a record boundary; 0 = the start, header included) and
   // passes each one after the header to `each` until it returns false or the text ends.
@@ -192,6 +196,12 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
   ImportRow row;
   ImportReject reject;
   std::unordered_set<uint64_t> seen;  // keys met in the file so far (hashes: 8 bytes a row)
+  // A row is keyed on its e-mail, or its phone without e-mail; the phones of rows with an
+  // e-mail are remembered too, so a later phone-only row matching one is a duplicate of the file.
+  auto remember = [&](const Prospect& p) {
+    if (p.email) seen.insert(key_hash("e:" + *p.email));
+    if (p.phone) seen.insert(key_hash("p:" + *p.phone));
+  };
 
   // After a crash, the keys of the rows already imported are read again from the file, so
   // duplicates inside the file are counted as in an uninterrupted run.
@@ -226,7 +236,7 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
       scan(0, 1, [&](const CsvRecord& r, bool is_header) {
         if (is_header) return true;
         if (r.end_offset > pr.offset) return false;
-        if (conv.convert(r, row, reject)) seen.insert(key_hash(import_key(row.prospect)));
+        if (conv.convert(r, row, reject)) remember(row.prospect);
         return true;
       });
     }
@@ -252,6 +262,8 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
           next.line = batch_line;
           next.rows += rows;
           next.counts += c;
+          next.seconds = seconds_before +
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
           return progress_json(next).dump();
         },
         static_cast<long long>(batch_end), text_size,
@@ -284,7 +296,8 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
     }
     ++batch_rows;
     if (conv.convert(r, row, reject)) {
-      row.duplicate_in_file = !seen.insert(key_hash(import_key(row.prospect))).second;
+      row.duplicate_in_file = seen.contains(key_hash(import_key(row.prospect)));
+      remember(row.prospect);
       batch.rows.push_back(std::move(row));
       row = ImportRow();
     } else {
@@ -307,12 +320,11 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
   if (interrupted) return TaskOutcome::interrupted(ctx);
   if (!ok) return TaskOutcome::failed("écriture impossible : " + failure);
 
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   json report = progress_json(pr);
   report.erase("offset");
   report.erase("line");
   report["import_id"] = imp->id;
-  report["seconds"] = seconds;
+  report["seconds"] = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (text_path != imp->path) std::filesystem::remove(text_path);
   ctx.log("info", "terminé : " + std::to_string(pr.rows) + " lignes lues, " + std::to_string(pr.counts.inserted) +
                       " ajoutées, " + std::to_string(pr.counts.updated) + " mises à jour, " +

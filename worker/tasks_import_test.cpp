@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "core/csv.hpp"
 #include "core/imports.hpp"
 #include "queue/job_queue.hpp"
@@ -111,6 +113,16 @@ class ImportTask : public ::testing::Test {
   std::vector<ImportReject> rejects(const Job& j) {
     auto params = json::parse(j.params);
     return *store_->import_rejects(params["import_id"].get<long long>(), 0, 1000);
+  }
+
+  // The full-text index agrees with the prospects (FTS5's own check), and finds `word`
+  // exactly in `expected` prospects.
+  void expect_search(const std::string& word, size_t expected) {
+    SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READWRITE);
+    EXPECT_NO_THROW(db.exec("INSERT INTO prospects_fts (prospects_fts) VALUES ('integrity-check')"));
+    ProspectQuery q;
+    q.filter.q = word;
+    EXPECT_EQ(store_->list_prospects(q)->items.size(), expected) << word;
   }
 
   std::filesystem::path dir_;
@@ -304,6 +316,23 @@ TEST_F(ImportTask, DuplicatePoliciesAgainstExistingProspects) {
   EXPECT_EQ(o->first_name, "Annie");
   EXPECT_EQ(o->city, "Paris");
   EXPECT_EQ(all().size(), 1u);
+  expect_search("Annie", 1);
+  expect_search("Anne", 0);
+  expect_search("Lyon", 0);
+}
+
+// A duplicate updating a prospect added earlier in the same batch (not yet in the full-text
+// index while the batch runs) must leave the index whole and right.
+TEST_F(ImportTask, DuplicateOfARowOfTheSameBatchKeepsTheSearchIndexRight) {
+  Job j = import("Email,Prénom,Ville\na@x.fr,Anne,\nA@X.FR,Annie,Lyon\nb@x.fr,Bruno,Nice\n", "overwrite");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(report(j)["updated"], 1);
+  expect_search("Annie", 1);
+  expect_search("Anne", 0);
+  expect_search("Lyon", 1);
+  expect_search("Bruno", 1);
+  ASSERT_TRUE(store_->delete_prospect(by_email("a@x.fr")->id));
+  expect_search("Annie", 0);
 }
 
 TEST_F(ImportTask, ProspectsWithoutEmailAreDeduplicatedOnThePhone) {

@@ -170,7 +170,11 @@ Result<Reply> list(Context& c) {
   if (!imports) return fail(imports.error());
   json out = json::array();
   for (const auto& imp : *imports) out.push_back(import_to_json(c, imp, false));
-  return Reply::list(out, {{"total", out.size()}, {"page", 1}, {"per_page", 100}});
+  // The upload limit too, so the page can refuse a too-large file before sending it.
+  return Reply::list(out, {{"total", out.size()},
+                           {"page", 1},
+                           {"per_page", 100},
+                           {"max_upload_bytes", c.settings.max_upload_bytes}});
 }
 
 Result<Reply> get(Context& c) {

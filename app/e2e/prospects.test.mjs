@@ -1,31 +1,12 @@
-// Browser test of the main prospect journeys against the real `mimicom` binary.
-//
-// It starts `mimicom serve` on a free 127.0.0.1 port with a fresh data folder and the
-// built UI (app/dist: run `npm run build` first), drives Debian's Chromium through
-// playwright-core, and stops the server by its PID at the end, also on failure.
-// Screenshots go to /tmp/mimicom-shots/ for a person to look at.
+// Browser test of the main prospect journeys against the real `mimicom` binary (see
+// harness.mjs for how the server and the browser are started and stopped).
 //
 //   MIMICOM_BIN=/path/to/mimicom [MIMICOM_UI_DIR=app/dist] node --test app/e2e/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const repoDir = path.resolve(appDir, '..');
-const BIN = process.env.MIMICOM_BIN || path.join(repoDir, 'build', 'mimicom');
-const UI_DIR = process.env.MIMICOM_UI_DIR || path.join(appDir, 'dist');
-const SHOTS = '/tmp/mimicom-shots';
-const ADMIN_EMAIL = 'admin@mimicom.local';
-const ADMIN_PASSWORD = randomBytes(12).toString('hex');
-const READY_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
+import * as harness from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, openBrowser, startServer, stopServer } from './harness.mjs';
 
 // A suffix that makes this run's prospects findable by search, whatever else is stored.
 const RUN = randomBytes(3).toString('hex');
@@ -33,98 +14,11 @@ const RUN = randomBytes(3).toString('hex');
 let server; // { proc, base, dataDir, output() }
 let browser;
 let page;
-const dialogs = []; // every alert/confirm/prompt the page opened: there must be none
-const pageErrors = []; // uncaught exceptions in the page
+let dialogs; // every alert/confirm/prompt the page opened: there must be none
+let pageErrors; // uncaught exceptions in the page
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer() {
-  assert.ok(existsSync(BIN), `backend binary not found at ${BIN} (build it, or set MIMICOM_BIN)`);
-  assert.ok(existsSync(path.join(UI_DIR, 'index.html')), `${UI_DIR}/index.html is missing: run \`npm run build\` in app/ first`);
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mimicom-e2e-'));
-  const proc = spawn(BIN, ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--ui-dir', UI_DIR], {
-    env: { ...process.env, MIMICOM_ADMIN_PASSWORD: ADMIN_PASSWORD },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const keep = (chunk) => {
-    out = (out + chunk.toString()).slice(-20_000);
-  };
-  proc.stdout.on('data', keep);
-  proc.stderr.on('data', keep);
-  let exited = null;
-  proc.once('exit', (code, signal) => {
-    exited = { code, signal };
-  });
-  const s = { proc, base: `http://127.0.0.1:${port}`, dataDir, output: () => out, exited: () => exited };
-
-  // Ready when the server says it listens (it prints "is running" then), or fail as soon as
-  // it exits; bounded by READY_TIMEOUT_MS. Event-driven: no polling.
-  await new Promise((resolve, reject) => {
-    const done = (fn, arg) => {
-      clearTimeout(timer);
-      proc.stdout.off('data', onData);
-      proc.off('exit', onExit);
-      fn(arg);
-    };
-    const onData = () => {
-      if (out.includes('is running')) done(resolve);
-    };
-    const onExit = () => done(reject, new Error(`mimicom exited early (${JSON.stringify(exited)}):\n${out}`));
-    const timer = setTimeout(async () => {
-      await stopServer(s);
-      done(reject, new Error(`mimicom not ready after ${READY_TIMEOUT_MS} ms:\n${out}`));
-    }, READY_TIMEOUT_MS);
-    proc.stdout.on('data', onData);
-    proc.once('exit', onExit);
-    onData();
-  });
-  const res = await fetch(`${s.base}/api/v1/health`);
-  assert.equal((await res.json())?.data?.status, 'ok');
-  return s;
-}
-
-async function stopServer(s) {
-  if (!s) return;
-  if (!s.exited()) {
-    const gone = new Promise((r) => s.proc.once('exit', r));
-    process.kill(s.proc.pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (!s.exited()) process.kill(s.proc.pid, 'SIGKILL');
-    }, STOP_TIMEOUT_MS);
-    await gone;
-    clearTimeout(timer);
-  }
-  rmSync(s.dataDir, { recursive: true, force: true });
-}
-
-async function shot(name) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Calls the API with the browser's session cookie and CSRF token (to set up data fast). */
-async function apiCall(method, urlPath, body) {
-  const me = await page.request.get(`${server.base}/api/v1/auth/me`);
-  assert.equal(me.status(), 200, 'expected a logged-in session');
-  const csrf = (await me.json()).data.csrf_token;
-  const res = await page.request.fetch(`${server.base}/api/v1${urlPath}`, {
-    method,
-    headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-    data: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status(), body: text ? JSON.parse(text) : null };
-}
+const shot = (name) => harness.shot(page, name);
+const apiCall = (method, urlPath, body) => harness.apiCall(page, server.base, method, urlPath, body);
 
 const row = (text) => page.locator('tbody tr', { hasText: text });
 
@@ -136,20 +30,8 @@ async function search(text) {
 }
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'fr-FR' });
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    d.dismiss().catch(() => {});
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ browser, page, dialogs, pageErrors } = await openBrowser());
 });
 
 after(async () => {

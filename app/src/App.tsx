@@ -2,10 +2,12 @@
 import { useEffect, useState } from 'react';
 import * as api from './api';
 import type { Session } from './api';
-import { LANGS, setLang, t, useLang } from './i18n';
+import { LANGS, setLang, t, useLang, type MessageKey } from './i18n';
 import { Link, navigate, useLocation } from './router';
 import { Login } from './pages/Login';
 import { Prospects } from './pages/Prospects';
+import { Import } from './pages/Import';
+import { Jobs } from './pages/Jobs';
 
 function loginUrlFor(pathname: string, search: string): string {
   const here = pathname + search;
@@ -63,6 +65,10 @@ export function App() {
       <main className="main">
         {pathname === '/prospects' ? (
           <Prospects />
+        ) : pathname === '/import' ? (
+          <Import />
+        ) : pathname === '/jobs' ? (
+          <Jobs />
         ) : pathname === '/' ? null : (
           <div className="not-found">
             <h1>{t('notFound.title')}</h1>
@@ -73,6 +79,12 @@ export function App() {
     </div>
   );
 }
+
+const NAV: readonly (readonly [string, MessageKey])[] = [
+  ['/prospects', 'nav.prospects'],
+  ['/import', 'nav.import'],
+  ['/jobs', 'nav.jobs'],
+];
 
 function Header({ session, onLoggedOut, pathname }: { session: Session; onLoggedOut: () => void; pathname: string }) {
   const lang = useLang();
@@ -91,9 +103,11 @@ function Header({ session, onLoggedOut, pathname }: { session: Session; onLogged
         {t('app.name')}
       </Link>
       <nav className="nav">
-        <Link href="/prospects" className={pathname === '/prospects' ? 'active' : ''} aria-current={pathname === '/prospects' ? 'page' : undefined}>
-          {t('nav.prospects')}
-        </Link>
+        {NAV.map(([href, label]) => (
+          <Link key={href} href={href} className={pathname === href ? 'active' : ''} aria-current={pathname === href ? 'page' : undefined}>
+            {t(label)}
+          </Link>
+        ))}
         <a href="/docs/index.html">{t('nav.api')}</a>
       </nav>
       <div className="header-right">

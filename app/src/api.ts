@@ -217,6 +217,13 @@ export async function listImports(signal?: AbortSignal): Promise<ImportFile[]> {
   return (await request<ImportFile[]>('GET', '/imports', { signal })).data;
 }
 
+/** The largest file the server accepts (GET /imports tells it), so a too-large file is refused before it is sent. */
+export async function maxUploadBytes(signal?: AbortSignal): Promise<number | null> {
+  const { meta } = await request<ImportFile[]>('GET', '/imports', { signal });
+  const v = (meta as unknown as { max_upload_bytes?: number } | undefined)?.max_upload_bytes;
+  return typeof v === 'number' ? v : null;
+}
+
 export async function getImport(id: number, signal?: AbortSignal): Promise<ImportFile> {
   return (await request<ImportFile>('GET', `/imports/${id}`, { signal })).data;
 }

@@ -161,6 +161,7 @@ const fr = {
   'import.uploading': 'Envoi de « {name} »',
   'import.uploadProgress': '{sent} sur {total}',
   'import.uploadCancel': "Annuler l'envoi",
+  'import.tooLarge': 'Fichier trop volumineux ({size}) : {max} au plus.',
   'import.fileTitle': 'Fichier reçu',
   'import.file': 'Fichier',
   'import.size': 'Taille',
@@ -178,7 +179,7 @@ const fr = {
   'import.custom': 'Champ personnalisé « {name} »',
   'import.fieldsGroup': 'Champs du prospect',
   'import.otherGroup': 'Autre',
-  'import.takenBy': 'Déjà choisi pour la colonne « {column} »',
+  'import.takenBy': 'Même champ que la colonne « {column} »',
   'import.mappingErrors': 'La correspondance des colonnes est à corriger.',
   'import.duplicatesTitle': 'Prospects déjà présents',
   'import.duplicatesHelp': "Quand une ligne a le même e-mail qu'un prospect existant (ou, sans e-mail, le même téléphone) :",
@@ -197,6 +198,7 @@ const fr = {
   'import.failedTitle': "L'import a échoué",
   'import.cancelledTitle': "L'import a été annulé",
   'import.retry': "Relancer l'import",
+  'import.retryHelp': "L'import reprendra là où il s'est arrêté : les lignes déjà enregistrées ne seront pas ajoutées deux fois.",
   'import.recent': 'Imports récents',
   'import.recentEmpty': 'Aucun import pour le moment.',
   'import.notStarted': 'À configurer',
@@ -204,7 +206,8 @@ const fr = {
   'import.col.date': 'Date',
   'import.col.result': 'Résultat',
   'import.col.state': 'État',
-  'import.resultSummary': '{inserted} ajoutés · {updated} mis à jour · {rejected} rejetés',
+  'import.resultSummary': 'ajoutés : {inserted} · mis à jour : {updated} · rejetés : {rejected}',
+  'import.rowsSummary': 'lignes lues : {rows}',
 
   'separator.semicolon': 'point-virgule',
   'separator.comma': 'virgule',
@@ -248,6 +251,7 @@ const fr = {
   'target.last_contact_at': 'Dernier contact',
 
   'jobs.title': 'Tâches',
+  'jobs.number': 'n° {id}',
   'jobs.total.one': '{n} tâche',
   'jobs.total.other': '{n} tâches',
   'jobs.filterState': 'État',
@@ -265,12 +269,12 @@ const fr = {
   'jobs.noLogs': 'Aucune ligne dans le journal.',
   'jobs.empty': 'Aucune tâche ne correspond à ces critères.',
   'jobs.emptyAll': "Aucune tâche pour le moment. Les imports et autres traitements longs s'afficheront ici.",
-  'jobs.attempt': 'essai {n} sur {max}',
+  'jobs.attempt': 'essai n° {n}',
   'jobs.cancelRequested': 'annulation demandée',
   'jobs.error': 'Cause : {error}',
   'jobs.openImport': "Voir l'import",
-  'jobs.cancelDone': 'Annulation demandée pour « {label} ».',
-  'jobs.retryDone': '« {label} » est relancée.',
+  'jobs.cancelDone': 'Annulation demandée : {label}.',
+  'jobs.retryDone': 'Tâche relancée : {label}.',
 
   'job.state.queued': 'En attente',
   'job.state.running': 'En cours',
@@ -290,6 +294,7 @@ const fr = {
   'log.error': 'erreur',
 
   'unit.bytes': 'o|Ko|Mo|Go|To',
+  'duration.lt1': 'moins d’1 s',
   'duration.s': '{s} s',
   'duration.ms': '{m} min {s} s',
   'duration.hm': '{h} h {m} min',
@@ -455,6 +460,7 @@ const en: Record<MessageKey, string> = {
   'import.uploading': 'Uploading “{name}”',
   'import.uploadProgress': '{sent} of {total}',
   'import.uploadCancel': 'Cancel upload',
+  'import.tooLarge': 'File too large ({size}): {max} at most.',
   'import.fileTitle': 'File received',
   'import.file': 'File',
   'import.size': 'Size',
@@ -472,7 +478,7 @@ const en: Record<MessageKey, string> = {
   'import.custom': 'Custom field “{name}”',
   'import.fieldsGroup': 'Prospect fields',
   'import.otherGroup': 'Other',
-  'import.takenBy': 'Already chosen for column “{column}”',
+  'import.takenBy': 'Same field as column « {column} »',
   'import.mappingErrors': 'The column mapping needs fixing.',
   'import.duplicatesTitle': 'Prospects already there',
   'import.duplicatesHelp': 'When a line has the same email as an existing prospect (or, without email, the same phone):',
@@ -491,6 +497,7 @@ const en: Record<MessageKey, string> = {
   'import.failedTitle': 'The import failed',
   'import.cancelledTitle': 'The import was cancelled',
   'import.retry': 'Retry the import',
+  'import.retryHelp': 'The import will resume where it stopped: lines already saved will not be added twice.',
   'import.recent': 'Recent imports',
   'import.recentEmpty': 'No imports yet.',
   'import.notStarted': 'To set up',
@@ -498,7 +505,8 @@ const en: Record<MessageKey, string> = {
   'import.col.date': 'Date',
   'import.col.result': 'Result',
   'import.col.state': 'State',
-  'import.resultSummary': '{inserted} added · {updated} updated · {rejected} rejected',
+  'import.resultSummary': 'added: {inserted} · updated: {updated} · rejected: {rejected}',
+  'import.rowsSummary': 'lines read: {rows}',
 
   'separator.semicolon': 'semicolon',
   'separator.comma': 'comma',
@@ -542,6 +550,7 @@ const en: Record<MessageKey, string> = {
   'target.last_contact_at': 'Last contact',
 
   'jobs.title': 'Jobs',
+  'jobs.number': '#{id}',
   'jobs.total.one': '{n} job',
   'jobs.total.other': '{n} jobs',
   'jobs.filterState': 'State',
@@ -559,12 +568,12 @@ const en: Record<MessageKey, string> = {
   'jobs.noLogs': 'The log is empty.',
   'jobs.empty': 'No job matches these criteria.',
   'jobs.emptyAll': 'No jobs yet. Imports and other long tasks will show here.',
-  'jobs.attempt': 'attempt {n} of {max}',
+  'jobs.attempt': 'attempt #{n}',
   'jobs.cancelRequested': 'cancellation requested',
   'jobs.error': 'Cause: {error}',
   'jobs.openImport': 'See the import',
-  'jobs.cancelDone': 'Cancellation requested for “{label}”.',
-  'jobs.retryDone': '“{label}” is queued again.',
+  'jobs.cancelDone': 'Cancellation requested: {label}.',
+  'jobs.retryDone': 'Job queued again: {label}.',
 
   'job.state.queued': 'Queued',
   'job.state.running': 'Running',
@@ -584,6 +593,7 @@ const en: Record<MessageKey, string> = {
   'log.error': 'error',
 
   'unit.bytes': 'B|kB|MB|GB|TB',
+  'duration.lt1': 'under 1 s',
   'duration.s': '{s} s',
   'duration.ms': '{m} min {s} s',
   'duration.hm': '{h} h {m} min',
@@ -685,7 +695,8 @@ export function formatBytes(n: number): string {
 
 /** A duration as people say it: "45 s", "2 min 05 s", "1 h 12 min". */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
+  if (seconds < 1) return t('duration.lt1');
+  const s = Math.round(seconds);
   if (s < 60) return t('duration.s', { s });
   if (s < 3600) return t('duration.ms', { m: Math.floor(s / 60), s: String(s % 60).padStart(2, '0') });
   return t('duration.hm', { h: Math.floor(s / 3600), m: String(Math.floor((s % 3600) / 60)).padStart(2, '0') });

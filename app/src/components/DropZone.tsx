@@ -34,9 +34,12 @@ export function DropZone({ onFile, accept, disabled = false }: { onFile: (f: Fil
       }}
       onDrop={drop}
     >
-      <div className="drop-icon" aria-hidden="true">
-        ⇪
-      </div>
+      <svg className="drop-icon" aria-hidden="true" width="40" height="40" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+        <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
+        <path d="M14 3v5h5" />
+        <path d="M12 18v-6" />
+        <path d="m9.5 14.5 2.5-2.5 2.5 2.5" />
+      </svg>
       <div className="drop-title">{t('import.drop')}</div>
       <div className="muted">{t('import.or')}</div>
       <button type="button" className="btn btn-primary" disabled={disabled} onClick={() => input.current?.click()}>
@@ -48,7 +51,7 @@ export function DropZone({ onFile, accept, disabled = false }: { onFile: (f: Fil
         accept={accept}
         className="visually-hidden"
         tabIndex={-1}
-        aria-label={t('import.choose')}
+        aria-hidden="true"
         onChange={(e) => {
           const file = e.target.files?.[0];
           // Cleared so that choosing the same file again is still a change.

@@ -12,7 +12,7 @@ function timeOf(iso: string, lang: string): string {
   return d.toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-export function JobLogs({ logs, label }: { logs: JobLog[]; label: string }) {
+export function JobLogs({ logs, label, loaded = true }: { logs: JobLog[]; label: string; loaded?: boolean }) {
   const lang = useLang();
   const box = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
@@ -22,7 +22,7 @@ export function JobLogs({ logs, label }: { logs: JobLog[]; label: string }) {
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [logs.length]);
 
-  if (!logs.length) return <div className="job-logs-empty muted">{t('jobs.noLogs')}</div>;
+  if (!logs.length) return <div className="job-logs-empty muted">{loaded ? t('jobs.noLogs') : t('app.loading')}</div>;
   return (
     <ol
       className="job-logs"

@@ -2,7 +2,7 @@
 // known), and the one of a job with what was done, its speed and the time left.
 import type { ReactNode } from 'react';
 import { formatBytes, formatDuration, formatNumber, formatPercent, t } from '../i18n';
-import { fraction, type Job, type RateMeter } from '../models/job';
+import { fraction, isActive, type Job, type RateMeter } from '../models/job';
 
 export function ProgressBar({ value, label, children, tone = 'primary' }: {
   /** 0…1, or null when the total is not known (an animated bar). */
@@ -38,6 +38,8 @@ export function formatAmount(n: number, unit: string): string {
 
 /** The state of a job's progress in words: "45 % · 12 Mo sur 40 Mo · 3,1 Mo/s · reste environ 9 s". */
 export function JobProgressBar({ job, meter, compact = false }: { job: Job; meter: RateMeter; compact?: boolean }) {
+  // A job that ended before it measured anything has no progress to show.
+  if (!isActive(job) && job.state !== 'succeeded' && job.progress.total <= 0) return null;
   const f = fraction(job);
   const { done, total, unit } = job.progress;
   const rate = meter.rate(job);

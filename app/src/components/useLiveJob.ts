@@ -12,6 +12,8 @@ const POLL_MS = 1500;
 export interface LiveJob {
   job: Job | null;
   logs: JobLog[];
+  /** Whether the log lines written so far have arrived (false while loading them). */
+  logsLoaded: boolean;
   /** The last failure to reach the server; cleared by the next success. */
   error: string;
 }
@@ -25,6 +27,7 @@ export function useLiveJob(id: number | null, opts: { initial?: Job | null; with
   const { withLogs = false } = opts;
   const [job, setJob] = useState<Job | null>(opts.initial ?? null);
   const [logs, setLogs] = useState<JobLog[]>([]);
+  const [logsLoaded, setLogsLoaded] = useState(false);
   const [error, setError] = useState('');
   const onChange = useRef(opts.onChange);
   useEffect(() => {
@@ -43,6 +46,8 @@ export function useLiveJob(id: number | null, opts: { initial?: Job | null; with
 
     const gotJob = (j: Job) => {
       if (stopped) return;
+      // Polling reads the log before the job, and the event stream sends the lines before the job.
+      setLogsLoaded(true);
       setJob(j);
       setError('');
       onChange.current?.(j);
@@ -103,6 +108,7 @@ export function useLiveJob(id: number | null, opts: { initial?: Job | null; with
     };
 
     setLogs([]);
+    setLogsLoaded(false);
     if (initiallyActive) follow();
     else poll();
 
@@ -116,5 +122,5 @@ export function useLiveJob(id: number | null, opts: { initial?: Job | null; with
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, withLogs]);
 
-  return { job, logs, error };
+  return { job, logs, logsLoaded, error };
 }

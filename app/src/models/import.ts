@@ -80,16 +80,17 @@ export function customTargetFor(column: string): string {
   return CUSTOM + name;
 }
 
-/** The columns whose target is also chosen for an earlier column (the API refuses them). */
-export function conflictingColumns(header: string[], mapping: Mapping): Map<string, string> {
-  const firstFor = new Map<string, string>();
-  const conflicts = new Map<string, string>(); // column → the earlier column with the same target
+/** For each column whose target another column also has, those other columns (the API refuses this). */
+export function conflictingColumns(header: string[], mapping: Mapping): Map<string, string[]> {
+  const byTarget = new Map<string, string[]>();
   for (const column of header) {
     const target = mapping[column] ?? '';
-    if (!target) continue;
-    const earlier = firstFor.get(target);
-    if (earlier === undefined) firstFor.set(target, column);
-    else if (earlier !== column) conflicts.set(column, earlier);
+    if (target) byTarget.set(target, [...(byTarget.get(target) ?? []), column]);
+  }
+  const conflicts = new Map<string, string[]>();
+  for (const columns of byTarget.values()) {
+    if (columns.length < 2) continue;
+    for (const c of columns) conflicts.set(c, columns.filter((o) => o !== c));
   }
   return conflicts;
 }

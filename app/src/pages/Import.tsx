@@ -69,6 +69,12 @@ export function Import() {
 
   const send = async (file: File) => {
     setUploadError('');
+    // Refused here rather than after sending gigabytes the server would not keep.
+    const max = await api.maxUploadBytes().catch(() => null);
+    if (max !== null && file.size > max) {
+      setUploadError(t('import.tooLarge', { size: formatBytes(file.size), max: formatBytes(max) }));
+      return;
+    }
     const ctrl = new AbortController();
     uploadCtrl.current = ctrl;
     setUpload({ name: file.name, sent: 0, total: file.size });
@@ -95,7 +101,7 @@ export function Import() {
   let step;
   if (importId === null) {
     step = upload ? (
-      <section className="panel upload-panel" aria-live="polite">
+      <section className="panel upload-panel">
         <h2>{t('import.uploading', { name: upload.name })}</h2>
         <ProgressBar value={upload.total > 0 ? upload.sent / upload.total : null} label={t('import.uploading', { name: upload.name })}>
           {upload.total > 0 && <strong className="progress-percent">{formatPercent(upload.sent / upload.total)}</strong>}
@@ -137,7 +143,7 @@ export function Import() {
         {imp.job ? (
           <JobStep key={`${imp.job.id}-${run}`} imp={imp} initial={imp.job} onRetried={started} onEnded={() => setRecentKey((k) => k + 1)} />
         ) : (
-          <MappingStep imp={imp} onStarted={started} />
+          <MappingStep key={imp.id} imp={imp} onStarted={started} />
         )}
       </>
     );
@@ -232,6 +238,7 @@ function MappingStep({ imp, onStarted }: { imp: ImportFile; onStarted: (job: Job
   const choose = (column: string, target: string) => {
     setMapping((old) => ({ ...old, [column]: target }));
     setColumnErrors(({ [column]: _dropped, ...rest }) => rest);
+    setGeneral([]);
   };
 
   const start = async () => {
@@ -285,7 +292,8 @@ function MappingStep({ imp, onStarted }: { imp: ImportFile; onStarted: (job: Job
                 <th className="col-line" aria-hidden="true" />
                 {imp.header.map((column, i) => {
                   const target = mapping[column] ?? '';
-                  const error = columnErrors[column] ?? (conflicts.has(column) ? t('import.takenBy', { column: conflicts.get(column)! }) : '');
+                  const others = conflicts.get(column);
+                  const error = columnErrors[column] ?? (others ? t('import.takenBy', { column: others.join(' », « ') }) : '');
                   const custom = customTargetFor(column);
                   return (
                     <th key={i} className={`mapping-cell ${target ? '' : 'col-ignored'}`} data-column={column}>
@@ -299,11 +307,12 @@ function MappingStep({ imp, onStarted }: { imp: ImportFile; onStarted: (job: Job
                         <option value="">{t('import.ignore')}</option>
                         <optgroup label={t('import.fieldsGroup')}>
                           {fields.map((f) => {
-                            const other = takenBy.get(f);
+                            // Says which column already fills a field (not on the column's own choice).
+                            const other = f === target ? undefined : takenBy.get(f);
                             return (
                               <option key={f} value={f}>
                                 {targetLabel(f)}
-                                {other !== undefined && other !== column ? ` — « ${other} »` : ''}
+                                {other !== undefined ? ` — « ${other} »` : ''}
                               </option>
                             );
                           })}
@@ -410,9 +419,10 @@ function JobStep({ imp, initial, onRetried, onEnded }: { imp: ImportFile; initia
     job.state === 'succeeded' ? 'import.reportTitle' : job.state === 'failed' ? 'import.failedTitle' : job.state === 'cancelled' ? 'import.cancelledTitle' : 'import.runningTitle';
 
   return (
-    <section className={`panel job-step job-step-${job.state}`} data-testid="import-job" data-state={job.state} aria-live="polite">
+    <section className={`panel job-step job-step-${job.state}`} data-testid="import-job" data-state={job.state}>
       <div className="job-step-head">
-        <h2>{t(title)}</h2>
+        {/* Read out when the state changes; the progress itself would be too chatty. */}
+        <h2 aria-live="polite">{t(title)}</h2>
         <span className={`badge state-${job.state}`}>{t(`job.state.${job.state}`)}</span>
         <div className="spacer" />
         {canCancel(job) && (
@@ -422,19 +432,19 @@ function JobStep({ imp, initial, onRetried, onEnded }: { imp: ImportFile; initia
         )}
       </div>
 
-      {isActive(job) && (
+      {job.state !== 'succeeded' && (
         <>
           <JobProgressBar job={job} meter={meter} />
           {job.state === 'queued' && <p className="muted">{t('import.queued')}</p>}
-          {job.cancel_requested && <p className="muted">{t('import.cancelRequested')}</p>}
+          {job.cancel_requested && isActive(job) && <p className="muted">{t('import.cancelRequested')}</p>}
         </>
       )}
 
       {report && <Report report={report} />}
 
-      {job.state === 'failed' && (
+      {job.state === 'failed' && job.error && (
         <div className="alert alert-error" role="alert" data-testid="job-error">
-          {job.error || t('error.generic', { status: job.state })}
+          {t('jobs.error', { error: job.error })}
         </div>
       )}
       {live.error && isActive(job) && <div className="alert alert-error">{live.error}</div>}
@@ -467,10 +477,11 @@ function JobStep({ imp, initial, onRetried, onEnded }: { imp: ImportFile; initia
         </div>
       )}
       {report && report.rejected > 0 && <p className="muted small">{t('import.rejectedHelp')}</p>}
+      {canRetry(job) && <p className="muted small">{t('import.retryHelp')}</p>}
 
       <details className="job-log-details">
         <summary>{t('jobs.showLogs')}</summary>
-        <JobLogs logs={live.logs} label={t('jobs.logsOf', { id: job.id })} />
+        <JobLogs logs={live.logs} loaded={live.logsLoaded} label={t('jobs.logsOf', { id: job.id })} />
       </details>
     </section>
   );

@@ -63,3 +63,37 @@ CREATE TABLE import_rejects (
   reason    TEXT NOT NULL,
   PRIMARY KEY (import_id, line)
 ) WITHOUT ROWID;
+
+-- Bulk loads write the full-text index once per batch (one INSERT … SELECT) instead of once
+-- per row: FTS5 flushes its pending terms at every statement, and per-row flushes made
+-- imports ~4× slower. A loading transaction sets `unindexed_from` to the first id it adds
+-- (rows from there on are not in the full-text index yet), indexes them at the end, and
+-- sets it back to 0 before committing: no other connection ever sees it set. The triggers
+-- leave the not-yet-indexed rows alone (an FTS5 'delete' of a row it never indexed would
+-- corrupt the index).
+CREATE TABLE bulk_mode (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  unindexed_from INTEGER NOT NULL
+);
+INSERT INTO bulk_mode (id, unindexed_from) VALUES (1, 0);
+DROP TRIGGER prospects_fts_insert;
+DROP TRIGGER prospects_fts_delete;
+DROP TRIGGER prospects_fts_update;
+CREATE TRIGGER prospects_fts_insert AFTER INSERT ON prospects
+WHEN (SELECT unindexed_from FROM bulk_mode WHERE id = 1) = 0 BEGIN
+  INSERT INTO prospects_fts (rowid, first_name, last_name, company, email, job_title, city)
+  VALUES (new.id, new.first_name, new.last_name, new.company, new.email, new.job_title, new.city);
+END;
+CREATE TRIGGER prospects_fts_delete AFTER DELETE ON prospects
+WHEN (SELECT unindexed_from FROM bulk_mode WHERE id = 1) IN (0) OR old.id < (SELECT unindexed_from FROM bulk_mode WHERE id = 1) BEGIN
+  INSERT INTO prospects_fts (prospects_fts, rowid, first_name, last_name, company, email, job_title, city)
+  VALUES ('delete', old.id, old.first_name, old.last_name, old.company, old.email, old.job_title, old.city);
+END;
+CREATE TRIGGER prospects_fts_update AFTER UPDATE OF first_name, last_name, company, email, job_title, city
+ON prospects
+WHEN (SELECT unindexed_from FROM bulk_mode WHERE id = 1) IN (0) OR old.id < (SELECT unindexed_from FROM bulk_mode WHERE id = 1) BEGIN
+  INSERT INTO prospects_fts (prospects_fts, rowid, first_name, last_name, company, email, job_title, city)
+  VALUES ('delete', old.id, old.first_name, old.last_name, old.company, old.email, old.job_title, old.city);
+  INSERT INTO prospects_fts (rowid, first_name, last_name, company, email, job_title, city)
+  VALUES (new.id, new.first_name, new.last_name, new.company, new.email, new.job_title, new.city);
+END;

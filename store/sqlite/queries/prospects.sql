@@ -58,3 +58,18 @@ UPDATE data_versions SET version = version + 1 WHERE name = ?1;
 -- name: prospect-id-by-phone
 -- A prospect with this phone, for duplicates among prospects that have no email.
 SELECT id FROM prospects WHERE phone = ?1 LIMIT 1;
+
+-- name: bulk-mode-set
+-- Marks prospects with ids from ?1 on as not yet full-text indexed (0: all are), inside the
+-- current transaction.
+UPDATE bulk_mode SET unindexed_from = ?1 WHERE id = 1;
+
+-- name: prospect-max-id
+-- The highest prospect id (rows a bulk load adds come after it).
+SELECT coalesce(max(id), 0) FROM prospects;
+
+-- name: prospect-fts-add-range
+-- Indexes for full-text search the prospects with ids above ?1 (those a bulk load added, with
+-- their values at the end of the load).
+INSERT INTO prospects_fts (rowid, first_name, last_name, company, email, job_title, city)
+SELECT id, first_name, last_name, company, email, job_title, city FROM prospects WHERE id > ?1;
