@@ -61,3 +61,6 @@ def parse(line): return {k: float(v) for k, v in (x.split("=") for x in line.spl
 m, p = parse(sys.argv[1]), parse(sys.argv[2])
 print(f"ratio: {m['rps'] / p['rps']:.1f}x the requests/s of FastAPI; p99 {m['p99_ms']:.2f} ms vs {p['p99_ms']:.2f} ms")
 PYEOF
+
+echo
+bench/import.sh "$BIN"

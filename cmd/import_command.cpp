@@ -8,6 +8,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "cmd/commands.hpp"
 #include "core/clock.hpp"
 #include "core/csv.hpp"
@@ -23,7 +25,10 @@ namespace {
 
 using json = nlohmann::json;
 
+// A bar redrawn in place on a terminal; one line per 10 % otherwise (logs, CI).
 void print_bar(const Job& j, double seconds) {
+  static const bool tty = ::isatty(2);
+  static int last_tenth = -1;
   double frac = j.total > 0 ? std::min(1.0, static_cast<double>(j.done) / static_cast<double>(j.total)) : 0.0;
   long long rows = 0;
   if (!j.checkpoint.empty()) {
@@ -34,7 +39,13 @@ void print_bar(const Job& j, double seconds) {
   std::string bar(fill, '#');
   bar += std::string(width - fill, '-');
   double mb_s = seconds > 0 ? static_cast<double>(j.done) / 1e6 / seconds : 0;
-  std::fprintf(stderr, "\r[%s] %3d %%  %lld lignes  %.1f Mo/s  ", bar.c_str(), static_cast<int>(frac * 100), rows, mb_s);
+  if (!tty) {
+    int tenth = static_cast<int>(frac * 10);
+    if (tenth == last_tenth) return;
+    last_tenth = tenth;
+  }
+  std::fprintf(stderr, tty ? "\r[%s] %3d %%  %lld lignes  %.1f Mo/s  " : "[%s] %3d %%  %lld lignes  %.1f Mo/s\n",
+               bar.c_str(), static_cast<int>(frac * 100), rows, mb_s);
   std::fflush(stderr);
 }
 

@@ -10,7 +10,7 @@ namespace mimicom {
 
 struct TaskSettings {
   std::string data_dir;            // uploads, temporary files
-  long long import_batch_rows = 5000;  // rows committed per transaction (with the checkpoint)
+  long long import_batch_rows = 20000;  // rows committed per transaction (with the checkpoint)
 };
 
 // Imports a CSV file uploaded with POST /imports (params: {"import_id": N}). Streams the
