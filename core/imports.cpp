@@ -166,6 +166,12 @@ const std::vector<std::string>& import_fields() {
   return f;
 }
 
+uint32_t import_field_bit(std::string_view field) {
+  const auto& f = import_fields();
+  auto it = std::find(f.begin(), f.end(), field);
+  return it == f.end() ? 0 : uint32_t{1} << (it - f.begin());
+}
+
 std::vector<std::string> propose_mapping(const std::vector<std::string>& header) {
   std::vector<std::string> out;
   std::set<std::string> taken;
@@ -254,6 +260,7 @@ ImportRowConverter::ImportRowConverter(std::vector<std::string> header, std::vec
                                        std::string default_owner)
     : header_(std::move(header)), targets_(std::move(targets)), default_owner_(std::move(default_owner)) {
   targets_.resize(header_.size());
+  for (const auto& t : targets_) bits_.push_back(import_field_bit(t));
 }
 
 bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportReject& reject) const {
@@ -280,7 +287,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   ProspectInput input;
   std::vector<std::pair<std::string, std::string>> custom;
   std::vector<std::string> problems;
-  row.fields.clear();
+  row.given = 0;
   for (size_t i = 0; i < header_.size(); ++i) {
     const std::string& target = targets_[i];
     if (target.empty()) continue;
@@ -296,7 +303,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
       custom.emplace_back(target.substr(7), trim(cell));
       continue;
     }
-    row.fields.push_back(target);
+    row.given |= bits_[i];
     if (target == "status") {
       input.emplace_back(target, status_code(trim(cell)));
     } else if (target == "company_size") {
@@ -319,7 +326,6 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
     }
   }
   if (!custom.empty()) {
-    row.fields.push_back("custom_fields");
     input.emplace_back("custom_fields", std::move(custom));
   }
   Prospect base;
@@ -370,7 +376,7 @@ std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRo
       changed = true;
     }
   };
-  auto given = [&](std::string_view f) { return std::find(row.fields.begin(), row.fields.end(), f) != row.fields.end(); };
+  auto given = [&](std::string_view f) { return (row.given & import_field_bit(f)) != 0; };
   for (auto m : {&Prospect::first_name, &Prospect::last_name, &Prospect::email, &Prospect::phone, &Prospect::company,
                  &Prospect::job_title, &Prospect::sector, &Prospect::city, &Prospect::postal_code, &Prospect::region,
                  &Prospect::company_size, &Prospect::source, &Prospect::owner, &Prospect::notes})

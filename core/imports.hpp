@@ -19,6 +19,8 @@ namespace mimicom {
 
 // The prospect fields a column may fill, in the order the UI lists them.
 const std::vector<std::string>& import_fields();
+// The bit of a field of import_fields() in ImportRow::given (0 for any other name).
+uint32_t import_field_bit(std::string_view field);
 
 // A column's target: a field of import_fields(), "custom:<name>" (kept as a custom field
 // named <name>), or "" (ignored).
@@ -56,6 +58,7 @@ class ImportRowConverter {
  private:
   std::vector<std::string> header_;
   std::vector<std::string> targets_;
+  std::vector<uint32_t> bits_;  // import_field_bit of each target
   std::string default_owner_;
 };
 

@@ -124,7 +124,7 @@ TEST(MergeDuplicate, PoliciesAndWhatAnImportNeverUndoes) {
   row.prospect.company = "Acme";
   row.prospect.status = "new";
   row.prospect.tags = {"web"};
-  row.fields = {"email", "city", "company", "status", "tags"};
+  for (const char* f : {"email", "city", "company", "status", "tags"}) row.given |= import_field_bit(f);
 
   EXPECT_FALSE(merge_duplicate(existing, row, DuplicatePolicy::Skip));
   auto fill = merge_duplicate(existing, row, DuplicatePolicy::FillEmpty);

@@ -1,6 +1,7 @@
 #pragma once
 // A CSV import: the uploaded file as sniffed, the mapping chosen, and the rows a batch
 // carries to the store. Plain data; the rules are in core/imports.hpp.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ struct ImportFile {
 struct ImportRow {
   long long line = 0;               // physical line of the file where the row starts
   Prospect prospect;
-  std::vector<std::string> fields;  // the prospect fields this row gives a value for
+  uint32_t given = 0;               // the fields this row gives a value for (import_field_bit)
   bool duplicate_in_file = false;   // an earlier row of the file has the same key
 };
 

@@ -1414,7 +1414,7 @@ class SqliteStore final : public Store {
     Connection& operator*() { return *conn; }
   };
   BulkLease bulk() { return {std::unique_lock(bulk_mu_), bulk_conn_.get()}; }
-  static constexpr int kBulkCacheKib = 96 * 1024;
+  static constexpr int kBulkCacheKib = 64 * 1024;
 
   int cache_kib_;
   Pool pool_;

@@ -8,7 +8,10 @@
 #include <unistd.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <fstream>
 #include <random>
 
 #include "tests/api/api_client.hpp"
@@ -250,6 +253,20 @@ TEST(JobsWithoutWorkers, CancelAndRetryAQueuedJob) {
   auto retried = s.post(job + "/retry", json::object());
   ASSERT_EQ(retried->status, 200);
   EXPECT_EQ(body(retried)["data"]["state"], "queued");
+
+  // The scaled mode: a separate `mimicom worker` process on the same data runs the job.
+  std::string pid_file = (server.data_dir() / "worker.pid").string();
+  std::string cmd = std::string(MIMICOM_BIN) + " --data-dir '" + server.data_dir().string() + "' worker --workers 1 >'" +
+                    (server.data_dir() / "worker.log").string() + "' 2>&1 & echo $! >'" + pid_file + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  pid_t worker = 0;
+  std::ifstream(pid_file) >> worker;
+  ASSERT_GT(worker, 0);
+  json end = wait_job_end(s, body(retried)["data"]["id"].get<long long>());
+  ::kill(worker, SIGTERM);
+  EXPECT_EQ(end["state"], "succeeded") << end.dump();
+  EXPECT_EQ(end["result"]["inserted"], 2);
+  EXPECT_EQ(body(s.get("/api/v1/prospects"))["meta"]["total"], 2);
 }
 
 // ---------------------------------------------------------------------------------------
