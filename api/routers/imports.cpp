@@ -285,7 +285,9 @@ Result<Reply> rejected(Context& c) {
 }  // namespace
 
 void add_import_routes(std::vector<Route>& r) {
-  r.push_back({"POST", "/imports", Access::Member, upload, true});
+  // An upload lasts as long as the client's bandwidth: it must not hold one of the few
+  // handler slots the rest of the API shares (long_lived).
+  r.push_back({"POST", "/imports", Access::Member, upload, true, true});
   r.push_back({"GET", "/imports", Access::Member, list});
   r.push_back({"GET", "/imports/{id}", Access::Member, get});
   r.push_back({"POST", "/imports/{id}/start", Access::Member, start});
