@@ -171,8 +171,10 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
+// Text is bound without a copy: every caller steps the statement while the value lives, and
+// statements are reset and cleared before their next use.
 void bind_opt(SQLite::Statement& s, int i, const std::optional<std::string>& v) {
-  if (v) s.bind(i, *v);
+  if (v) s.bindNoCopy(i, *v);
   else s.bind(i);
 }
 void bind_opt(SQLite::Statement& s, int i, const std::optional<long long>& v) {
@@ -201,8 +203,9 @@ std::optional<long long> col_int(SQLite::Statement& s, int i) {
   return c.getInt64();
 }
 
-// Binds ?1..?23 of prospect-insert / prospect-update.
-void bind_prospect(SQLite::Statement& s, const Prospect& p) {
+// Binds ?1..?23 of prospect-insert / prospect-update; created/updated, when not 0, replace
+// the prospect's own (bulk loads stamp rows without copying them).
+void bind_prospect(SQLite::Statement& s, const Prospect& p, long long created = 0, long long updated = 0) {
   bind_opt(s, 1, p.first_name);
   bind_opt(s, 2, p.last_name);
   bind_opt(s, 3, p.email);
@@ -223,8 +226,8 @@ void bind_prospect(SQLite::Statement& s, const Prospect& p) {
   bind_opt(s, 18, p.notes);
   s.bind(19, custom_fields_to_json(p.custom_fields));
   s.bind(20, p.opted_out ? 1 : 0);
-  s.bind(21, static_cast<int64_t>(p.created_at));
-  s.bind(22, static_cast<int64_t>(p.updated_at));
+  s.bind(21, static_cast<int64_t>(created ? created : p.created_at));
+  s.bind(22, static_cast<int64_t>(updated ? updated : p.updated_at));
   bind_opt(s, 23, p.last_contact_at);
 }
 
@@ -1121,11 +1124,9 @@ class SqliteStore final : public Store {
         // and look the prospect up only when it exists.
         if (in.email && !row.duplicate_in_file) {
           auto& s = c->q("prospect-insert-or-skip");
-          Prospect p = in;
-          p.created_at = p.updated_at = now;
-          bind_prospect(s, p);
+          bind_prospect(s, in, now, now);
           if (s.exec() > 0) {
-            if (!p.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), p.tags, false);
+            if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
             ++n.inserted;
             continue;
           }
@@ -1137,11 +1138,9 @@ class SqliteStore final : public Store {
         find.tryReset();
         if (!existing) {
           auto& s = c->q("prospect-insert");
-          Prospect p = in;
-          p.created_at = p.updated_at = now;
-          bind_prospect(s, p);
+          bind_prospect(s, in, now, now);
           s.exec();
-          if (!p.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), p.tags, false);
+          if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
           ++n.inserted;
           continue;
         }
