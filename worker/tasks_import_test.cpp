@@ -335,6 +335,17 @@ TEST_F(ImportTask, DuplicateOfARowOfTheSameBatchKeepsTheSearchIndexRight) {
   expect_search("Annie", 0);
 }
 
+// Regression: a phone-only row was skipped as a duplicate of the file because an earlier row
+// with that phone had been skipped itself (a duplicate of another e-mail): nobody had the
+// phone, and the row was lost.
+TEST_F(ImportTask, PhoneOfASkippedRowDoesNotHideANewProspect) {
+  Job j = import("Email,Nom,Téléphone\na@x.fr,Anne,\nA@x.fr,Anne bis,06 12 34 56 78\n,Paul,0612345678\n", "skip");
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  ASSERT_EQ(all().size(), 2u);
+  EXPECT_EQ(all()[1].last_name, "Paul");
+  EXPECT_EQ(all()[1].phone, "+33612345678");
+}
+
 TEST_F(ImportTask, ProspectsWithoutEmailAreDeduplicatedOnThePhone) {
   Job j = import("Nom,Téléphone\nMartin,06 12 34 56 78\nMartin bis,+33612345678\nDurand,0698765432\n");
   ASSERT_EQ(j.state, "succeeded") << j.error;

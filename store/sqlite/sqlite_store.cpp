@@ -1115,14 +1115,18 @@ class SqliteStore final : public Store {
       long long now = now_ms / 1000;
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
-        // A row seen earlier in the file is a duplicate for sure: with `skip`, nothing to do.
-        if (row.duplicate_in_file && b.policy == DuplicatePolicy::Skip) {
+        // An e-mail seen earlier in the file is a prospect by now: with `skip`, nothing to do.
+        // (A phone seen earlier may not be stored anywhere — its row was skipped as a
+        // duplicate of another key — so phone-keyed rows are always looked up.)
+        if (row.duplicate_in_file && in.email && b.policy == DuplicatePolicy::Skip) {
           ++n.duplicates_in_file;
           continue;
         }
-        // Most rows are new: try the insert first (the unique e-mail index is the lookup),
-        // and look the prospect up only when it exists.
-        if (in.email && !row.duplicate_in_file) {
+        // New rows: the insert is the lookup (the unique e-mail index refuses a duplicate), so
+        // try it first, and look the prospect up only when it exists. While most rows turn
+        // out to exist (a file imported again), look up first instead.
+        bool insert_first = n.duplicates_existing * 2 <= n.inserted + 8;
+        if (in.email && !row.duplicate_in_file && insert_first) {
           auto& s = c->q("prospect-insert-or-skip");
           bind_prospect(s, in, now, now);
           if (s.exec() > 0) {
@@ -1146,10 +1150,12 @@ class SqliteStore final : public Store {
         }
         ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
         if (b.policy == DuplicatePolicy::Skip) continue;
-        auto& t = c->q("prospect-tags");
-        t.bind(1, static_cast<int64_t>(existing->id));
-        while (t.executeStep()) existing->tags.push_back(t.getColumn(0).getString());
-        t.tryReset();
+        if (!in.tags.empty()) {  // tags are only added to: without any, the existing ones stay as they are
+          auto& t = c->q("prospect-tags");
+          t.bind(1, static_cast<int64_t>(existing->id));
+          while (t.executeStep()) existing->tags.push_back(t.getColumn(0).getString());
+          t.tryReset();
+        }
         auto merged = merge_duplicate(*existing, row, b.policy);
         if (!merged) continue;
         merged->updated_at = now;
