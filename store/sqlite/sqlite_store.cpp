@@ -776,14 +776,8 @@ class SqliteStore final : public Store {
           if (exists) continue;
         }
         auto& s = c->q("prospect-insert-or-skip");
-        if (in.created_at && in.updated_at) {
-          bind_prospect(s, in);
-        } else {
-          Prospect p = in;
-          if (!p.created_at) p.created_at = now;
-          if (!p.updated_at) p.updated_at = p.created_at;
-          bind_prospect(s, p);
-        }
+        long long created = in.created_at ? in.created_at : now;
+        bind_prospect(s, in, created, in.updated_at ? in.updated_at : created);
         if (s.exec() == 0) continue;
         ++inserted;
         if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
