@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <random>
 
 #include "tests/api/api_client.hpp"
@@ -58,18 +59,31 @@ httplib::Result upload(Session& s, const std::string& bytes, const std::string& 
   return s.http.Post("/api/v1/imports?filename=" + name, s.headers(), bytes, "text/csv");
 }
 
-// Reads the job until it ends (or 120 s pass): waits for the condition, not for a time.
-json wait_job_end(Session& s, long long id) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = s.get("/api/v1/jobs/" + std::to_string(id));
-    if (r && r->status == 200) {
-      json j = body(r)["data"];
-      if (j["state"] != "queued" && j["state"] != "running") return j;
+// Follows the job's event stream (SSE) until `until` holds for the job or the stream ends
+// (the server ends it when the job ends); returns the last state of the job it saw.
+json follow_job(Session& s, long long id, const std::function<bool(const json&)>& until = nullptr) {
+  json last;
+  std::string buf;
+  s.http.Get("/api/v1/jobs/" + std::to_string(id) + "/events", s.headers(false), [&](const char* data, size_t n) {
+    buf.append(data, n);
+    for (size_t end; (end = buf.find("\n\n")) != std::string::npos;) {
+      std::string event = buf.substr(0, end);
+      buf.erase(0, end + 2);
+      if (event.rfind("event: job\ndata: ", 0) != 0) continue;
+      last = json::parse(event.substr(17));
+      if (until && until(last)) return false;  // enough: close the stream
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  throw std::runtime_error("job did not end");
+    return true;
+  });
+  return last;
+}
+
+// Waits for the job to end (its event stream ends), then reads it.
+json wait_job_end(Session& s, long long id) {
+  follow_job(s, id);
+  json j = body(s.get("/api/v1/jobs/" + std::to_string(id)))["data"];
+  if (j["state"] == "queued" || j["state"] == "running") throw std::runtime_error("event stream ended early");
+  return j;
 }
 
 class ImportApi : public ::testing::Test {
@@ -328,14 +342,10 @@ TEST(ImportCrash, KilledAtRandomMomentsItResumesToExactlyTheSameProspects) {
   for (int round = 0; round < 4; ++round) {
     // Wait until the job has gone past a random point, then kill -9 the server.
     double target = 0.15 + 0.2 * round + std::uniform_real_distribution<double>(0, 0.1)(rng);
-    json j;
-    while (true) {
-      j = body(s->get("/api/v1/jobs/" + std::to_string(job_id)))["data"];
-      long long total = j["progress"]["total"];
-      if (j["state"] != "queued" && j["state"] != "running") break;
-      if (total > 0 && j["progress"]["done"].get<long long>() >= target * static_cast<double>(total)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    json j = follow_job(*s, job_id, [&](const json& job) {
+      long long total = job["progress"]["total"];
+      return total > 0 && job["progress"]["done"].get<long long>() >= target * static_cast<double>(total);
+    });
     if (j["state"] != "running") break;
     server.restart();  // SIGKILL, then start again on the same data folder
     ++kills_mid_job;
