@@ -794,15 +794,7 @@ class SqliteStore final : public Store {
   Result<Job> create_job(const NewJob& j, long long now_ms) override {
     return guarded([&]() -> Result<Job> {
       auto c = pool_.take();
-      auto& s = c->q("job-create");
-      s.bind(1, j.type);
-      s.bind(2, j.params);
-      s.bind(3, j.unit);
-      s.bind(4, j.max_attempts);
-      bind_opt(s, 5, j.created_by);
-      s.bind(6, static_cast<int64_t>(now_ms));
-      s.exec();
-      return get_job_on(*c, c->db().getLastInsertRowid());
+      return get_job_on(*c, insert_job(*c, j, now_ms));
     });
   }
 
@@ -1072,15 +1064,7 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Result<Job> {
       auto c = pool_.take();
       WriteTx tx(c->db());
-      auto& s = c->q("job-create");
-      s.bind(1, j.type);
-      s.bind(2, j.params);
-      s.bind(3, j.unit);
-      s.bind(4, j.max_attempts);
-      bind_opt(s, 5, j.created_by);
-      s.bind(6, static_cast<int64_t>(now_ms));
-      s.exec();
-      long long job_id = c->db().getLastInsertRowid();
+      long long job_id = insert_job(*c, j, now_ms);
       auto& u = c->q("import-start");
       u.bind(1, static_cast<int64_t>(import_id));
       u.bind(2, mapping);
@@ -1234,6 +1218,19 @@ class SqliteStore final : public Store {
     j.started_ms = col_int(s, 19);
     j.finished_ms = col_int(s, 20);
     return j;
+  }
+
+  // A new queued job; returns its id.
+  static long long insert_job(Connection& c, const NewJob& j, long long now_ms) {
+    auto& s = c.q("job-create");
+    s.bind(1, j.type);
+    s.bind(2, j.params);
+    s.bind(3, j.unit);
+    s.bind(4, j.max_attempts);
+    bind_opt(s, 5, j.created_by);
+    s.bind(6, static_cast<int64_t>(now_ms));
+    s.exec();
+    return c.db().getLastInsertRowid();
   }
 
   Result<Job> get_job_on(Connection& c, long long id) {
