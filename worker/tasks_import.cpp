@@ -131,8 +131,8 @@ uint64_t key_hash(const std::string& key) {
 
 // The keys met in a file, as 64-bit hashes in one open-addressing table: 8 bytes a key at
 // most half full (a std::unordered_set took ~40). A collision (about 1 in 10^7 for 2 million
-// keys) only miscounts one row as a duplicate of the file instead of a duplicate of an
-// existing prospect; what the row does to the data is decided by the store's e-mail index.
+// keys) can only miscount a row (duplicate of the file rather than new or of an existing
+// prospect): what the row does to the data is decided by the store's indexes.
 class HashSet64 {
  public:
   bool contains(uint64_t h) const {

@@ -1093,12 +1093,19 @@ class SqliteStore final : public Store {
       long long now = now_ms / 1000;
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
-        // An e-mail seen earlier in the file is a prospect by now: with `skip`, nothing to do.
-        // (A phone seen earlier may not be stored anywhere — its row was skipped as a
-        // duplicate of another key — so phone-keyed rows are always looked up.)
+        // An e-mail seen earlier in the file is a prospect by now: with `skip`, a probe of the
+        // e-mail index confirms it (the file's key set holds hashes) and nothing else is done.
+        // (A phone seen earlier may not be stored anywhere — its row was skipped as a duplicate
+        // of another key — so phone-keyed rows take the full path below.)
         if (row.duplicate_in_file && in.email && b.policy == DuplicatePolicy::Skip) {
-          ++n.duplicates_in_file;
-          continue;
+          auto& probe = c->q("prospect-id-by-email");
+          probe.bind(1, *in.email);
+          bool exists = probe.executeStep();
+          probe.tryReset();
+          if (exists) {
+            ++n.duplicates_in_file;
+            continue;
+          }
         }
         // New rows: the insert is the lookup (the unique e-mail index refuses a duplicate), so
         // try it first, and look the prospect up only when it exists. While most rows turn

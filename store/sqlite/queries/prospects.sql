@@ -55,6 +55,10 @@ SELECT version FROM data_versions WHERE name = ?1;
 -- Marks a data set changed; runs inside each writing transaction.
 UPDATE data_versions SET version = version + 1 WHERE name = ?1;
 
+-- name: prospect-id-by-email
+-- Whether a prospect has this e-mail (duplicates in imports).
+SELECT id FROM prospects WHERE email = ?1;
+
 -- name: prospect-id-by-phone
 -- A prospect with this phone, for duplicates among prospects that have no email.
 SELECT id FROM prospects WHERE phone = ?1 LIMIT 1;
