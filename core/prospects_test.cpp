@@ -40,6 +40,15 @@ TEST(ProspectInput, ReportsEveryFieldErrorAtOnce) {
     EXPECT_TRUE(has_field_error(p.error(), f)) << f;
 }
 
+TEST(ProspectInput, AFieldGivenTwiceIsAnError) {
+  auto p = apply_prospect_input({}, {{"email", std::string("a@b.fr")},
+                                     {"city", std::string("Lyon")},
+                                     {"city", std::string("Paris")}});
+  ASSERT_FALSE(p);
+  ASSERT_EQ(p.error().fields.size(), 1u);
+  EXPECT_EQ(p.error().fields[0], (FieldError{"city", "champ donné deux fois"}));
+}
+
 TEST(ProspectInput, RequiresAnEmailOrAPhone) {
   auto p = apply_prospect_input({}, {{"first_name", std::string("Jean")}});
   ASSERT_FALSE(p);
