@@ -57,19 +57,6 @@ int worker_threads(const Config& config) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-std::unique_ptr<JobQueue> open_queue(Store& store, const Config& config) {
-  LocalQueueOptions o;
-  o.lease = std::chrono::milliseconds(std::max(200LL, config.job_lease_ms));
-  return make_local_job_queue(store, o);
-}
-
-TaskSettings task_settings(const Config& config) {
-  TaskSettings t;
-  t.data_dir = config.data_dir;
-  t.import_batch_rows = std::max(1LL, config.import_batch_rows);
-  return t;
-}
-
 // First start: an admin account, with the password from MIMICOM_ADMIN_PASSWORD or a new one.
 int ensure_admin(Store& store, const Config& config) {
   auto n = store.count_users();
@@ -94,6 +81,19 @@ int ensure_admin(Store& store, const Config& config) {
 }
 
 }  // namespace
+
+std::unique_ptr<JobQueue> open_queue(Store& store, const Config& config) {
+  LocalQueueOptions o;
+  o.lease = std::chrono::milliseconds(std::max(200LL, config.job_lease_ms));
+  return make_local_job_queue(store, o);
+}
+
+TaskSettings task_settings(const Config& config) {
+  TaskSettings t;
+  t.data_dir = config.data_dir;
+  t.import_batch_rows = std::max(1LL, config.import_batch_rows);
+  return t;
+}
 
 int serve(const Config& config, const std::string& version, bool no_worker) {
   auto store = open_or_exit(config);

@@ -3,8 +3,15 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "queue/job_queue.hpp"
+#include "worker/tasks.hpp"
 
 namespace mimicom::cmd {
+
+// What every command that runs jobs shares: the queue (lease from the configuration) and the
+// tasks' settings.
+std::unique_ptr<JobQueue> open_queue(Store& store, const Config& config);
+TaskSettings task_settings(const Config& config);
 
 int serve(const Config& config, const std::string& version, bool no_worker);
 // Runs job workers only, on the same data as a `serve` (scaled mode).

@@ -133,21 +133,14 @@ int import_file(const Config& config, const std::string& file, const std::string
   }
   NewJob nj{"import", json{{"import_id", saved->id}, {"label", "Import de « " + imp.file_name + " »"}}.dump(),
             user_id, 3, "octets"};
-  LocalQueueOptions qo;
-  qo.lease = std::chrono::milliseconds(std::max(200LL, config.job_lease_ms));
-  auto queue = make_local_job_queue(store, qo);
-  long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-  auto job = store.start_import(saved->id, chosen.dump(), on_duplicate, nj, now_ms);
+  auto queue = open_queue(store, config);
+  auto job = store.start_import(saved->id, chosen.dump(), on_duplicate, nj, now_unix_ms());
   if (!job) {
     std::cerr << "mimicom: " << job.error().message << "\n";
     return 1;
   }
   std::cerr << "tâche " << job->id << " (import " << saved->id << ")\n";
-  TaskSettings ts;
-  ts.data_dir = config.data_dir;
-  ts.import_batch_rows = std::max(1LL, config.import_batch_rows);
-  WorkerPool pool(store, *queue, all_tasks(ts), WorkerOptions{1, ""});
+  WorkerPool pool(store, *queue, all_tasks(task_settings(config)), WorkerOptions{1, ""});
   pool.start();
   auto start = std::chrono::steady_clock::now();
   Job current = *job;

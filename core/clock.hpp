@@ -7,6 +7,8 @@
 namespace mimicom {
 
 long long now_unix();
+// Unix milliseconds (jobs: leases, progress rates).
+long long now_unix_ms();
 
 // "2026-11-25T04:42:50Z". Thread-safe.
 std::string format_iso8601(long long unix_seconds);

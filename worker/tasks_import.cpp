@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "core/clock.hpp"
 #include "core/csv.hpp"
 #include "core/imports.hpp"
 #include "worker/tasks.hpp"
@@ -363,9 +364,7 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
           return progress_json(next).dump();
         },
-        static_cast<long long>(p.end), text_size,
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+        static_cast<long long>(p.end), text_size, now_unix_ms());
     if (!n) {
       failure = n.error().message;
       return false;

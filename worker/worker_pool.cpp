@@ -5,17 +5,12 @@
 #include <algorithm>
 #include <condition_variable>
 
+#include "core/clock.hpp"
+
 namespace mimicom {
 
-namespace {
-long long now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
-
 void JobContext::log(const std::string& level, const std::string& message) {
-  if (auto st = store_.add_job_log(job_.id, level, message, now_ms()); !st)
+  if (auto st = store_.add_job_log(job_.id, level, message, now_unix_ms()); !st)
     spdlog::warn("job {}: cannot write log line: {}", job_.id, st.error().message);
 }
 

@@ -226,8 +226,7 @@ Result<Reply> start(Context& c) {
   NewJob job{"import",
              json{{"import_id", imp->id}, {"label", "Import de « " + imp->file_name + " »"}}.dump(),
              c.user->id, 3, "octets"};
-  long long now_ms = now_unix() * 1000;
-  auto created = c.store.start_import(imp->id, chosen.dump(), policy_name, job, now_ms);
+  auto created = c.store.start_import(imp->id, chosen.dump(), policy_name, job, now_unix_ms());
   if (!created) return fail(created.error());
   c.jobs.notify(created->id);
   return Reply::accepted({{"job_id", created->id}, {"import_id", imp->id}, {"job", job_to_json(*created)}});

@@ -19,6 +19,7 @@ Result<Job> visible_job(Context& c, long long id) {
 
 Result<Reply> list(Context& c) {
   JobFilter f;
+  long long page = 1;
   std::vector<FieldError> errors;
   for (const auto& [k, v] : c.query()) {
     if (k == "type") f.type = v;
@@ -30,14 +31,12 @@ Result<Reply> list(Context& c) {
     } else if (k == "page" || k == "per_page") {
       long long n = std::atoll(v.c_str());
       if (n < 1 || (k == "per_page" && n > 200)) errors.push_back({k, "entier entre 1 et 200 attendu"});
-      else if (k == "page") f.offset = n;  // converted below
-      else f.limit = n;
+      else (k == "page" ? page : f.limit) = n;
     } else {
       errors.push_back({k, "filtre inconnu"});
     }
   }
   if (!errors.empty()) return fail(Error::Invalid(std::move(errors)));
-  long long page = f.offset ? f.offset : 1;
   f.offset = (page - 1) * f.limit;
   f.created_by = c.owner_scope();
   auto jobs = c.store.list_jobs(f);

@@ -6,15 +6,11 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "core/clock.hpp"
 #include "queue/job_queue.hpp"
 
 namespace mimicom {
 namespace {
-
-long long now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string host_name() {
   char buf[256] = {};
@@ -27,7 +23,7 @@ class LocalJobQueue final : public JobQueue {
   LocalJobQueue(Store& store, LocalQueueOptions o) : store_(store), options_(o) { reclaim_dead_workers(); }
 
   Result<Job> submit(const NewJob& j) override {
-    auto job = store_.create_job(j, now_ms());
+    auto job = store_.create_job(j, now_unix_ms());
     if (job) notify(job->id);
     return job;
   }
@@ -48,7 +44,7 @@ class LocalJobQueue final : public JobQueue {
         std::lock_guard lock(mu_);
         seen = generation_;
       }
-      auto job = store_.lease_job(worker, now_ms(), options_.lease.count());
+      auto job = store_.lease_job(worker, now_unix_ms(), options_.lease.count());
       if (!job || *job) return job;
       auto now = std::chrono::steady_clock::now();
       if (now >= deadline) break;
@@ -60,24 +56,24 @@ class LocalJobQueue final : public JobQueue {
   }
 
   Result<JobControl> heartbeat(const JobFence& f, long long done, long long total) override {
-    return store_.heartbeat_job(f, done, total, now_ms(), options_.lease.count());
+    return store_.heartbeat_job(f, done, total, now_unix_ms(), options_.lease.count());
   }
 
   Status finish(const JobFence& f, const std::string& state, const std::string& result,
                 const std::string& error) override {
-    return store_.finish_job(f, state, result, error, now_ms());
+    return store_.finish_job(f, state, result, error, now_unix_ms());
   }
 
   Status release(const JobFence& f) override {
-    auto st = store_.release_job(f, now_ms());
+    auto st = store_.release_job(f, now_unix_ms());
     if (st) notify(f.job_id);
     return st;
   }
 
-  Result<Job> cancel(long long id) override { return store_.cancel_job(id, now_ms()); }
+  Result<Job> cancel(long long id) override { return store_.cancel_job(id, now_unix_ms()); }
 
   Result<Job> retry(long long id) override {
-    auto job = store_.retry_job(id, now_ms());
+    auto job = store_.retry_job(id, now_unix_ms());
     if (job) notify(id);
     return job;
   }
@@ -93,7 +89,7 @@ class LocalJobQueue final : public JobQueue {
   // A running job whose worker is a process of this machine that no longer exists will
   // never be renewed: free it now rather than after its lease.
   void reclaim_dead_workers() {
-    auto running = store_.running_jobs(now_ms());
+    auto running = store_.running_jobs(now_unix_ms());
     if (!running) return;
     std::string host = host_name() + ":";
     for (const auto& [id, worker] : *running) {
@@ -124,7 +120,7 @@ std::unique_ptr<JobQueue> make_local_job_queue(Store& store, LocalQueueOptions o
 std::string local_worker_prefix() {
   // The start time tells this process from an earlier one that had the same pid (a
   // container's process 1 after a restart).
-  static const std::string prefix = host_name() + ":" + std::to_string(getpid()) + ":" + std::to_string(now_ms());
+  static const std::string prefix = host_name() + ":" + std::to_string(getpid()) + ":" + std::to_string(now_unix_ms());
   return prefix;
 }
 
