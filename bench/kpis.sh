@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The dashboard benchmark: GET /kpis (every number of the dashboard) over 1,000,000
 # prospects, for the whole base and filtered on one sector, first idle, then while a CSV
-# import writes into the same base; against pandas computing the same groupings on the
+# import adds 250,000 more to the same base; against pandas computing the same groupings on the
 # same columns already loaded in memory (value_counts, weekly/monthly periods, missing
 # values), measured in the same run. Prints figures and ratios; judges nothing.
 # Usage: bench/kpis.sh BUILD/mimicom
@@ -22,8 +22,11 @@ if [ ! -f "$SRC/mimicom.db" ]; then
   rm -rf "$SRC"
   "$BIN" --data-dir "$SRC" demo-data --count "$COUNT" --seed 1
 fi
-CSV="$OUT/import-$COUNT.csv"
-[ -f "$CSV" ] || "$BIN" demo-data --count "$COUNT" --seed 1 --csv "$CSV" --duplicates 2 --invalid 1
+# Other prospects than the base's (another seed), added while the dashboard is asked: the base
+# grows from 1,000,000 by a quarter during the measure.
+IMPORT_ROWS=${BENCH_KPI_IMPORT_ROWS:-$((COUNT / 4))}
+CSV="$OUT/kpis-import-$IMPORT_ROWS.csv"
+[ -f "$CSV" ] || "$BIN" demo-data --count "$IMPORT_ROWS" --seed 2 --csv "$CSV" --duplicates 2 --invalid 1
 DATA="$OUT/kpis-db"  # a copy: the import below must not change the list benchmark's base
 rm -rf "$DATA" && mkdir -p "$DATA" && cp "$SRC/mimicom.db" "$DATA/"
 "$BIN" --data-dir "$DATA" user add bench@mimicom.local --role member --password-stdin <<<"bench-password-123" >/dev/null 2>&1 || true
@@ -35,56 +38,57 @@ PORT=$(free_port)
 MIMICOM_ADMIN_PASSWORD=bench-admin-password "$BIN" serve --port "$PORT" --data-dir "$DATA" >"$OUT/kpis-serve.log" 2>&1 &
 SERVER=$!; pids+=("$SERVER")
 
-# Sequential requests on one keep-alive connection; prints "median p95 max n" in ms.
+# Sequential requests on one keep-alive connection, alternating the whole base and the
+# sector filter; prints per query "median p95 max n total" in ms.
 cat >"$OUT/kpis_client.py" <<'PYEOF'
-import http.client, json, os, statistics, sys, time, urllib.parse
-port, token, query, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-def connect():
-    for _ in range(600):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port); c.request("GET", "/api/v1/health"); c.getresponse().read(); return c
-        except OSError: time.sleep(0.05)
-    sys.exit("server did not answer")
-c = connect()
-def once():
+import http.client, json, os, statistics, sys, time
+port, token, flag = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+queries = sys.argv[4:]
+for _ in range(600):
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port); c.request("GET", "/api/v1/health"); c.getresponse().read(); break
+    except OSError: time.sleep(0.05)
+else: sys.exit("server did not answer")
+def once(q):
     t = time.perf_counter()
-    c.request("GET", "/api/v1/kpis" + query, headers={"Authorization": "Bearer " + token})
+    c.request("GET", "/api/v1/kpis" + q, headers={"Authorization": "Bearer " + token})
     r = c.getresponse(); body = r.read()
     if r.status != 200: sys.exit(f"HTTP {r.status}: {body[:200]!r}")
     return (time.perf_counter() - t) * 1000, json.loads(body)["data"]["total"]
-once()  # the first request waits for the index to load
-times, total = [], 0
-if mode == "idle":
-    for _ in range(50):
-        ms, total = once(); times.append(ms)
-else:  # while the file named by mode exists (the import runs)
-    while os.path.exists(mode):
-        ms, total = once(); times.append(ms)
-times.sort()
-print(f"{statistics.median(times):.1f} {times[int(len(times) * 0.95) - 1]:.1f} {times[-1]:.1f} {len(times)} {total}")
+once("")  # the first request may wait for the index to load
+times = {q: [] for q in queries}; totals = {}
+n = 0
+while (os.path.exists(flag) if flag != "idle" else n < 50):
+    for q in queries:
+        ms, totals[q] = once(q); times[q].append(ms)
+    n += 1
+for q in queries:
+    t = sorted(times[q])
+    print(f"{statistics.median(t):.1f} {t[max(0, int(len(t) * 0.95) - 1)]:.1f} {t[-1]:.1f} {len(t)} {totals[q]}")
 PYEOF
 enc() { $PY -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 FILTER="?sector=$(enc "$SECTOR")"
 SECONDS=0
-read -r a_med a_p95 a_max a_n a_total < <($PY "$OUT/kpis_client.py" "$PORT" "$TOKEN" "" idle)
-read -r s_med s_p95 s_max s_n s_total < <($PY "$OUT/kpis_client.py" "$PORT" "$TOKEN" "$FILTER" idle)
-printf "MimiCom GET /kpis, whole base (%s):        median %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%s requests)\n" "$a_total" "$a_med" "$a_p95" "$a_max" "$a_n"
-printf "MimiCom GET /kpis, one sector (%s):         median %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%s requests)\n" "$s_total" "$s_med" "$s_p95" "$s_max" "$s_n"
+report() {  # LABEL, then the client's two lines
+  read -r a_med a_p95 a_max a_n a_total
+  read -r s_med s_p95 s_max s_n s_total
+  printf "MimiCom GET /kpis %-17s whole base (%s): median %5.1f ms  p95 %5.1f ms  max %6.1f ms  (%s requests)\n" "$1" "$a_total" "$a_med" "$a_p95" "$a_max" "$a_n"
+  printf "MimiCom GET /kpis %-17s one sector (%s): median %5.1f ms  p95 %5.1f ms  max %6.1f ms  (%s requests)\n" "$1" "$s_total" "$s_med" "$s_p95" "$s_max" "$s_n"
+  echo "$a_med $s_med" >"$OUT/kpis-last.txt"
+}
+$PY "$OUT/kpis_client.py" "$PORT" "$TOKEN" idle "" "$FILTER" >"$OUT/kpis-idle-raw.txt"
+report "idle," <"$OUT/kpis-idle-raw.txt"
+read -r a_med s_med <"$OUT/kpis-last.txt"
 
-# The same while `mimicom import` (another process) writes batches of 20,000 rows.
+# The same while `mimicom import` (another process) adds $IMPORT_ROWS rows, committing
+# batches of 20,000.
 FLAG="$OUT/kpis-importing"
 touch "$FLAG"
-( "$BIN" --data-dir "$DATA" import "$CSV" --on-duplicate fill_empty >"$OUT/kpis-import.log" 2>&1; rm -f "$FLAG" ) &
+( "$BIN" --data-dir "$DATA" import "$CSV" --on-duplicate skip >"$OUT/kpis-import.log" 2>&1; rm -f "$FLAG" ) &
 pids+=($!)
-$PY "$OUT/kpis_client.py" "$PORT" "$TOKEN" "" "$FLAG" >"$OUT/kpis-during-all.txt" &
-c1=$!
-$PY "$OUT/kpis_client.py" "$PORT" "$TOKEN" "$FILTER" "$FLAG" >"$OUT/kpis-during-sector.txt"
-wait "$c1"
-read -r ia_med ia_p95 ia_max ia_n ia_total <"$OUT/kpis-during-all.txt"
-read -r is_med is_p95 is_max is_n is_total <"$OUT/kpis-during-sector.txt"
-printf "… during an import, whole base (%s at the end): median %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%s requests)\n" "$ia_total" "$ia_med" "$ia_p95" "$ia_max" "$ia_n"
-printf "… during an import, one sector:                 median %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%s requests)\n" "$is_med" "$is_p95" "$is_max" "$is_n"
-grep -E "lignes lues" "$OUT/kpis-import.log" | tail -1 || true
+$PY "$OUT/kpis_client.py" "$PORT" "$TOKEN" "$FLAG" "" "$FILTER" >"$OUT/kpis-during-raw.txt"
+report "during an import," <"$OUT/kpis-during-raw.txt"
+grep -E "lignes lues|ajoutées" "$OUT/kpis-import.log" | tr '\n' ' '; echo
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
 echo "MimiCom server peak RSS: $((rss_kb / 1024)) MB"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true

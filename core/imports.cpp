@@ -349,6 +349,21 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
     for (const auto& pr : problems) reason += (reason.empty() ? "" : " ; ") + pr;
     return refuse(std::move(reason));
   }
+  row.fixed = 0;
+  for (size_t i = 0; i < header_.size(); ++i) {
+    const std::string& target = targets_[i];
+    const std::optional<std::string>* stored = nullptr;
+    std::optional<std::string> fixed_text;
+    if (target == "email") stored = &p->email;
+    else if (target == "phone") stored = &p->phone;
+    else if (target == "company_size") stored = &p->company_size;
+    else if (target == "status") fixed_text = p->status;
+    else if (target == "country") fixed_text = p->country;
+    else continue;
+    if (stored) fixed_text = *stored;
+    std::string given = trim(rec.fields[i]);
+    if (!given.empty() && fixed_text && given != *fixed_text) ++row.fixed;
+  }
   row.line = static_cast<long long>(rec.line);
   row.prospect = std::move(*p);
   row.duplicate_in_file = false;

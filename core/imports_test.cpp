@@ -79,6 +79,22 @@ TEST(ImportRowConverter, SpreadsheetValuesBecomeProspectValues) {
   EXPECT_EQ(import_key(p), "e:a@b.fr");
 }
 
+TEST(ImportRowConverter, CountsTheValuesItRewroteIntoTheirNormalForm) {
+  ImportRowConverter conv({"E", "Tél", "Statut", "Taille", "Pays", "Ville"},
+                          {"email", "phone", "status", "company_size", "country", "city"}, "");
+  ImportRow row;
+  ImportReject rej;
+  // E-mail case, phone format, status label, headcount, country name: 5 fixes; the city's
+  // surrounding spaces are not counted (trimmed, not corrected).
+  ASSERT_TRUE(conv.convert(record({"A@B.fr", "06 12 34 56 78", "Contacté", "12", "France", " Lyon "}), row, rej))
+      << rej.reason;
+  EXPECT_EQ(row.fixed, 5);
+  // Values already in their normal form: nothing fixed.
+  ASSERT_TRUE(conv.convert(record({" a@b.fr ", "+33612345678", "contacted", "10-49", "FR", "Lyon"}), row, rej))
+      << rej.reason;
+  EXPECT_EQ(row.fixed, 0);
+}
+
 TEST(ImportRowConverter, HeadcountsBecomeBands) {
   ImportRowConverter conv({"E", "Effectif"}, {"email", "company_size"}, "");
   ImportRow row;

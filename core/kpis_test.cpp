@@ -233,6 +233,39 @@ TEST_F(KpiIndexTest, CountsEqualABruteForceCountUnderChangesAndFilters) {
   }
 }
 
+TEST_F(KpiIndexTest, ABigBaseCountedOnTwoThreadsGivesTheSameNumbers) {
+  // From 200,000 rows the pass is split in two halves counted apart, then merged.
+  std::map<std::string, long long> by_sector;
+  std::map<std::string, long long> by_week;
+  for (long long id = 1; id <= 240000; ++id) {
+    Row r;
+    r.status = kStatuses[id % 6];
+    r.sector = "secteur " + std::to_string(id % 7);
+    r.email = id % 3 != 0;
+    r.created = 1'700'000'000LL + id * 97;
+    if (id % 2 == 0) r.contacted = r.created;
+    index.upsert(view(id, r));
+    ++by_sector[*r.sector];
+    ++by_week[monday_of(r.created)];
+  }
+  index.erase(17);
+  --by_sector["secteur 3"];
+  --by_week[monday_of(1'700'000'000LL + 17 * 97)];
+  Kpis k = index.compute({});
+  EXPECT_EQ(k.total, 239999);
+  EXPECT_EQ(k.missing_email, 80000);
+  for (const auto& [sector, n] : by_sector) EXPECT_EQ(listed(k, "sector", sector), n) << sector;
+  long long weeks = 0;
+  for (const auto& p : k.new_per_week) {
+    EXPECT_EQ(p.count, by_week[p.start]) << p.start;
+    weeks += p.count;
+  }
+  EXPECT_EQ(weeks, 239999);
+  ProspectFilter f;
+  f.sector = {"secteur 2"};
+  EXPECT_EQ(index.compute(f).total, by_sector["secteur 2"]);
+}
+
 TEST_F(KpiIndexTest, FullTextMatchesRestrictTheRows) {
   for (long long id = 1; id <= 50; ++id) put(id, random_row());
   ProspectFilter f;

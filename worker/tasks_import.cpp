@@ -95,6 +95,7 @@ struct Progress {
   uint64_t offset = 0;  // in the UTF-8 text, just after the last committed record
   uint64_t line = 1;
   long long rows = 0;
+  long long fixed = 0;  // cells rewritten into their normal form (ImportRow::fixed)
   double seconds = 0;   // time spent by every run so far, up to the last commit
   ImportCounts counts;
 };
@@ -108,6 +109,7 @@ json progress_json(const Progress& p) {
           {"duplicates_in_file", p.counts.duplicates_in_file},
           {"duplicates_existing", p.counts.duplicates_existing},
           {"rejected", p.counts.rejected},
+          {"fixed", p.fixed},
           {"seconds", p.seconds}};
 }
 
@@ -121,6 +123,7 @@ Progress progress_from_json(const json& j) {
   p.counts.duplicates_in_file = j.value("duplicates_in_file", 0LL);
   p.counts.duplicates_existing = j.value("duplicates_existing", 0LL);
   p.counts.rejected = j.value("rejected", 0LL);
+  p.fixed = j.value("fixed", 0LL);
   p.seconds = j.value("seconds", 0.0);
   return p;
 }
@@ -286,6 +289,7 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
     ImportBatch batch;
     uint64_t end = 0, line = 1;  // where the batch's last record ends
     long long rows = 0;
+    long long fixed = 0;
   };
   std::mutex mu;
   std::condition_variable cv;
@@ -331,6 +335,7 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
       if (conv.convert(r, row, reject)) {
         row.duplicate_in_file = seen.contains(key_hash(import_key(row.prospect)));
         remember(row.prospect);
+        cur.fixed += row.fixed;
         cur.batch.rows.push_back(std::move(row));
         row = ImportRow();
       } else {
@@ -359,6 +364,7 @@ TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings) {
           next.offset = p.end;
           next.line = p.line;
           next.rows += p.rows;
+          next.fixed += p.fixed;
           next.counts += c;
           next.seconds = seconds_before +
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

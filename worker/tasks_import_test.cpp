@@ -376,9 +376,10 @@ TEST_F(ImportTask, ResumingAtEveryBatchBoundaryGivesTheSameProspectsAndReport) {
   EXPECT_GE(resumes_, 50);  // 400 rows / 7 a batch: stopped and resumed after each batch
 
   auto a = report(whole), b = report(pieces);
-  for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected"})
+  for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected", "fixed"})
     EXPECT_EQ(a[k], b[k]) << k;
   EXPECT_EQ(a["rows"], 400);
+  EXPECT_GT(a["fixed"], 0) << "the upper-case e-mails";
   auto pa = all(reference.get()), pb = all();
   ASSERT_EQ(pa.size(), pb.size());
   for (size_t i = 0; i < pa.size(); ++i) {

@@ -41,7 +41,7 @@ json kpis_json(const Kpis& k) {
            {{"missing_email", share_json(k.missing_email, k.total)},
             {"missing_phone", share_json(k.missing_phone, k.total)},
             {"missing_company", share_json(k.missing_company, k.total)},
-            {"imports", {{"files", k.imports.files}, {"rows", k.imports.rows}, {"rejected", k.imports.rejected}}}}},
+            {"imports", {{"files", k.imports.files}, {"rows", k.imports.rows}, {"rejected", k.imports.rejected}, {"fixed", k.imports.fixed}}}}},
           {"data_version", k.data_version}};
 }
 

@@ -227,6 +227,7 @@ const fr = {
   'report.duplicates_in_file': 'Doublons dans le fichier',
   'report.duplicates_existing': 'Doublons de prospects existants',
   'report.rejected': 'Rejetés',
+  'report.fixed': 'Valeurs corrigées',
 
   'target.first_name': 'Prénom',
   'target.last_name': 'Nom',
@@ -526,6 +527,7 @@ const en: Record<MessageKey, string> = {
   'report.duplicates_in_file': 'Duplicates within the file',
   'report.duplicates_existing': 'Duplicates of existing prospects',
   'report.rejected': 'Rejected',
+  'report.fixed': 'Values fixed',
 
   'target.first_name': 'First name',
   'target.last_name': 'Last name',

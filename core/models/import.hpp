@@ -38,6 +38,9 @@ struct ImportRow {
   Prospect prospect;
   uint32_t given = 0;               // the fields this row gives a value for (import_field_bit)
   bool duplicate_in_file = false;   // an earlier row of the file has the same key
+  // Cells rewritten into their normal form: an e-mail's case or spaces, a phone into E.164,
+  // a status, company size or country given by its label.
+  int fixed = 0;
 };
 
 // One row refused, with why.

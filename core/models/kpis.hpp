@@ -27,6 +27,7 @@ struct ImportTotals {
   long long files = 0;     // imports that ran to the end
   long long rows = 0;      // data rows read
   long long rejected = 0;  // rows refused, with their reason (rejected.csv)
+  long long fixed = 0;     // cells rewritten into their normal form (e-mail, phone, labels)
 };
 
 struct ValueCount {

@@ -871,7 +871,8 @@ class SqliteStore final : public Store {
       auto c = pool_.take();
       auto& s = c->q("kpi-import-totals");
       s.executeStep();
-      ImportTotals t{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getInt64()};
+      ImportTotals t{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getInt64(),
+                     s.getColumn(3).getInt64()};
       s.reset();
       return t;
     });

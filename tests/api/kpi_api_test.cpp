@@ -86,7 +86,7 @@ TEST_F(KpiApi, ExactNumbersOnAKnownDatasetEqualTheListsTotals) {
   // Three more by import, and one rejected row (no e-mail nor phone).
   json imp = body(upload(s,
                          "Prénom;E-mail;Secteur;Statut;Région\n"
-                         "Luc;luc@kpi.fr;Industrie;Qualifié;Bretagne\n"
+                         "Luc; LUC@kpi.fr;Industrie;Qualifié;Bretagne\n"
                          "Léa;lea@kpi.fr;BTP;Nouveau;\n"
                          "Zoé;;BTP;Nouveau;Bretagne\n"
                          "Max;max@kpi.fr;;Gagné;Occitanie\n",
@@ -122,6 +122,7 @@ TEST_F(KpiApi, ExactNumbersOnAKnownDatasetEqualTheListsTotals) {
   EXPECT_EQ(k["quality"]["imports"]["files"], 1);
   EXPECT_EQ(k["quality"]["imports"]["rows"], 4);
   EXPECT_EQ(k["quality"]["imports"]["rejected"], 1);
+  EXPECT_EQ(k["quality"]["imports"]["fixed"], 4) << "LUC@ and three status labels";
   // Contacted per week: b and c in the week of Monday 2026-11-16, d in the week before.
   ASSERT_EQ(k["contacted_per_week"].size(), 2u);
   EXPECT_EQ(k["contacted_per_week"][0], json({{"start", "2026-11-09"}, {"count", 1}}));

@@ -41,6 +41,8 @@ export interface ImportReport {
   duplicates_in_file: number;
   duplicates_existing: number;
   rejected: number;
+  /** Values rewritten into their normal form (e-mail case, phone format, labels). */
+  fixed: number;
   import_id: number;
   seconds: number;
 }
@@ -56,6 +58,7 @@ export function importReport(job: Job | null): ImportReport | null {
     duplicates_in_file: n('duplicates_in_file'),
     duplicates_existing: n('duplicates_existing'),
     rejected: n('rejected'),
+    fixed: n('fixed'),
     import_id: n('import_id'),
     seconds: n('seconds'),
   };

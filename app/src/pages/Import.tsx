@@ -487,7 +487,7 @@ function JobStep({ imp, initial, onRetried, onEnded }: { imp: ImportFile; initia
   );
 }
 
-const REPORT_KEYS = ['rows', 'inserted', 'updated', 'duplicates_in_file', 'duplicates_existing', 'rejected'] as const;
+const REPORT_KEYS = ['rows', 'inserted', 'updated', 'duplicates_in_file', 'duplicates_existing', 'rejected', 'fixed'] as const;
 
 function Report({ report }: { report: ImportReport }) {
   const tone = (k: (typeof REPORT_KEYS)[number]) =>

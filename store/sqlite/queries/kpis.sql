@@ -29,6 +29,7 @@ WHERE p.rev > ?1;
 SELECT id FROM prospect_tombstones WHERE rev > ?1;
 
 -- name: kpi-import-totals
--- Imports run to the end: how many, rows read, rows rejected.
-SELECT count(*), coalesce(sum(json_extract(result, '$.rows')), 0), coalesce(sum(json_extract(result, '$.rejected')), 0)
+-- Imports run to the end: how many, rows read, rows rejected, cells fixed.
+SELECT count(*), coalesce(sum(json_extract(result, '$.rows')), 0), coalesce(sum(json_extract(result, '$.rejected')), 0),
+  coalesce(sum(json_extract(result, '$.fixed')), 0)
 FROM jobs WHERE type = 'import' AND state = 'succeeded';
