@@ -114,6 +114,7 @@ async function expectNumbers(e) {
  */
 async function firstBarPoint(testId, rgb) {
   const canvas = page.locator(`[data-testid="${testId}"] canvas`).first();
+  await canvas.scrollIntoViewIfNeeded();
   const p = await canvas.evaluate((c, rgb) => {
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     const is = (x, y) => {
@@ -172,7 +173,7 @@ test('the numbers shown are the counts of the prospects created', async () => {
   await waitTotal(PEOPLE.length);
   await expectNumbers(expected());
   const sectorSummary = await text(page.getByTestId('summary-sector'));
-  assert.ok(sectorSummary.includes('en tête : Industrie avec 15 prospects'), sectorSummary);
+  assert.ok(sectorSummary.includes('4 valeurs ; en tête : Industrie avec 15 prospects'), sectorSummary);
   // The sector without value is counted apart; the HTML-looking one is plain text.
   await card('sector').getByText('Non renseigné : 4').waitFor();
   assert.equal(await text(card('sector').locator('tbody tr', { hasText: 'onerror' }).locator('th')), norm(XSS_SECTOR));
@@ -309,7 +310,7 @@ test('in English, the labels change', async () => {
   await page.getByRole('heading', { name: 'Prospects by sector' }).waitFor();
   await card('sector').getByRole('button', { name: 'Show table' }).waitFor();
   assert.equal(await kpi('total'), PEOPLE.length.toLocaleString('en-GB'));
-  assert.match(await text(page.getByTestId('summary-sector')), /first: Industrie with 15 prospects/);
+  assert.match(await text(page.getByTestId('summary-sector')), /4 values; first: Industrie with 15 prospects/);
   await page.waitForTimeout(600);
   await shot('dashboard-07-english');
   await page.getByRole('button', { name: 'FR', exact: true }).click();

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import * as api from '../api';
 import { ApiError } from '../api';
-import { formatDay, formatMonth, formatNumber, formatShare, t, useLang, type MessageKey } from '../i18n';
+import { formatDay, formatMonth, formatNumber, formatShare, t, tn, useLang, type MessageKey } from '../i18n';
 import {
   FUNNEL_STAGES, bucketEnd, conversionRate, dashboardHref, filterParams, hasDashboardFilters, parseDashboardQuery, prospectsHref,
   reachedStatuses, type Breakdown, type BreakdownKey, type Bucket, type DashboardFilter, type DashboardQuery, type Kpis,
@@ -467,7 +467,12 @@ function BreakdownCard({ dimension, breakdown, total, query }: { dimension: Brea
       title={title}
       summary={
         top
-          ? t('chart.by.summary', { n: formatNumber(b.values.length + (b.others > 0 ? 1 : 0)), top: valueLabel(dimension, top.value), count: formatNumber(top.count), share: share(top.count) })
+          ? t('chart.by.summary', {
+              values: tn('chart.values', b.values.length),
+              top: valueLabel(dimension, top.value),
+              prospects: tn('prospects.total', top.count),
+              share: share(top.count),
+            })
           : t('chart.by.summaryEmpty')
       }
       help={shown.length ? t('dashboard.clickHint') : undefined}
@@ -563,7 +568,7 @@ function seriesSummary(buckets: Bucket[], key: MessageKey, period: Period): stri
   const best = buckets.reduce((a, b) => (b.count > a.count ? b : a));
   return t(key, {
     total: formatNumber(total),
-    n: formatNumber(buckets.length),
+    span: tn(period === 'week' ? 'chart.weeks' : 'chart.months', buckets.length),
     date: period === 'week' ? formatDay(best.start) : formatMonth(best.start),
     count: formatNumber(best.count),
   });
