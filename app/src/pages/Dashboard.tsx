@@ -181,7 +181,8 @@ export function Dashboard() {
         </div>
       )}
 
-      {kpis && (
+      {/* After a failed call the last numbers would belong to other filters: they are not shown. */}
+      {kpis && !error && (
         <div className={`dashboard-body ${loading ? 'is-loading' : ''}`} key={lang}>
           <HeadlineCards kpis={kpis} query={query} />
           {kpis.total === 0 ? (
