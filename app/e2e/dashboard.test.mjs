@@ -283,8 +283,26 @@ test('new prospects per month: the switch is kept in the URL', async () => {
   await page.waitForURL((u) => !u.searchParams.has('period'));
 });
 
+const isKpis = (url) => url.pathname === '/api/v1/kpis';
+
+test('while the numbers are computed, the page says so', async () => {
+  let release;
+  const held = new Promise((r) => {
+    release = r;
+  });
+  await page.route(isKpis, async (route) => {
+    await held;
+    await route.fallback();
+  });
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: 'Calcul des indicateurs…' }).waitFor();
+  assert.equal(await page.locator('.dashboard-page').getAttribute('aria-busy'), 'true');
+  release();
+  await waitTotal(PEOPLE.length);
+  await page.unroute(isKpis);
+});
+
 test('an API error is shown with a retry button', async () => {
-  const isKpis = (url) => url.pathname === '/api/v1/kpis';
   await page.route(isKpis, (route) =>
     route.fulfill({
       status: 422,
