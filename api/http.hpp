@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/models/user.hpp"
 #include "queue/job_queue.hpp"
+#include "store/kpi_cache.hpp"
 #include "store/store.hpp"
 
 namespace mimicom::api {
@@ -43,6 +44,7 @@ struct Context {
   LoginThrottle& throttle;
   const Settings& settings;
   JobQueue& jobs;
+  KpiCache& kpis;
   const httplib::ContentReader* reader = nullptr;  // upload routes: the body, read as a stream
 
   bool is_admin() const { return user && user->role == "admin"; }
@@ -111,6 +113,7 @@ void add_token_routes(std::vector<Route>& r);
 void add_docs_routes(std::vector<Route>& r);
 void add_job_routes(std::vector<Route>& r);
 void add_import_routes(std::vector<Route>& r);
+void add_kpi_routes(std::vector<Route>& r);
 
 // Every route of the API, in matching order.
 std::vector<Route> all_routes();

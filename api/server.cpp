@@ -158,6 +158,7 @@ struct Server::Impl {
   ServerOptions options;
   Settings settings;
   LoginThrottle throttle;
+  KpiCache kpis{store};
   FairGate gate{std::max(2, 2 * static_cast<int>(std::thread::hardware_concurrency()))};
   httplib::Server http;
   int bound_port = -1;
@@ -167,6 +168,9 @@ struct Server::Impl {
     settings.secure_cookies = options.secure_cookies;
     settings.data_dir = options.data_dir;
     settings.max_upload_bytes = options.max_upload_bytes;
+    // The dashboard's index loads in the background and follows the changes, so requests
+    // find it warm and only the last moment's changes to apply.
+    kpis.follow(250);
   }
 
   void setup() {
@@ -202,7 +206,7 @@ struct Server::Impl {
       std::string pattern = route_regex(route.path);
       auto serve = [this, route](const httplib::Request& req, httplib::Response& res,
                                  const httplib::ContentReader* reader) {
-        Context c{req, res, std::nullopt, std::nullopt, {}, store, throttle, settings, jobs, reader};
+        Context c{req, res, std::nullopt, std::nullopt, {}, store, throttle, settings, jobs, kpis, reader};
         for (size_t i = 1; i < req.matches.size(); ++i) c.path_params.push_back(req.matches[i].str());
         if (route.access != Access::Public) {
           if (auto st = authenticate(c); !st) return write_error(res, st.error());
@@ -327,6 +331,7 @@ std::vector<Route> all_routes() {
   add_token_routes(r);
   add_job_routes(r);
   add_import_routes(r);
+  add_kpi_routes(r);
   add_docs_routes(r);
   return r;
 }

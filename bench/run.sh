@@ -64,3 +64,5 @@ PYEOF
 
 echo
 bench/import.sh "$BIN"
+echo
+bench/kpis.sh "$BIN"

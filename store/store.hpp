@@ -5,17 +5,18 @@
 // Threads: a Store is shared by all threads; every method may be called concurrently.
 // Errors: NotFound for a missing id, Conflict (field "email") for a duplicate email,
 // Internal for I/O failures. Nothing is written when a method fails.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <functional>
 
 #include "core/error.hpp"
 #include "core/models/import.hpp"
 #include "core/models/job.hpp"
+#include "core/models/kpis.hpp"
 #include "core/models/prospect.hpp"
 #include "core/models/user.hpp"
 #include "core/prospects.hpp"
@@ -29,6 +30,13 @@ struct NewUser {
 struct UserPatch {
   std::optional<std::string> name, role, password_hash;
   std::optional<bool> disabled;
+};
+
+// Receives the prospect changes of read_prospect_changes, in this order: deletions, rows, tags.
+struct ProspectChangeVisitor {
+  std::function<void(long long id)> deleted;
+  std::function<void(const KpiRowView& row)> row;  // inserted or changed; its tags follow
+  std::function<void(long long id, std::string_view tag)> tag;
 };
 
 // A change applied to every prospect of a selection.
@@ -78,6 +86,14 @@ class Store {
   // Inserts many prospects in one transaction, skipping duplicates: the same email, or for a
   // prospect without email, the same phone. Returns how many were inserted.
   virtual Result<long long> insert_prospects(std::span<const Prospect> ps) = 0;
+  // The ids of the prospects matching `f`, ascending.
+  virtual Result<std::vector<long long>> prospect_ids(const ProspectFilter& f) = 0;
+  // What changed in prospects since revision `after` (after < 0: every prospect), read in one
+  // snapshot, for indexes kept outside the store (KPIs): the prospects deleted, then the rows
+  // inserted or changed, then their tags. Returns the revision reached: called again with
+  // it, only later changes come. Every write of a prospect or its tags makes a new revision.
+  virtual Result<long long> read_prospect_changes(long long after, const ProspectChangeVisitor& v) = 0;
+  virtual Result<ImportTotals> import_totals() = 0;
 
   // Jobs. Times are unix milliseconds, passed in (`now_ms`) so tests control the clock. The
   // methods that write a running job take its fence and fail with Conflict when that attempt

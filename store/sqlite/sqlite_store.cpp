@@ -231,6 +231,9 @@ void bind_prospect(SQLite::Statement& s, const Prospect& p, long long created = 
   bind_opt(s, 23, p.last_contact_at);
 }
 
+// The revision a writing transaction stamps on the prospects it changes (see migrations/003).
+constexpr const char* kCurrentRev = "(SELECT version FROM data_versions WHERE name = 'prospects')";
+
 constexpr const char* kJobColumns =
     "id, type, params, state, done, total, unit, checkpoint, attempt, max_attempts, worker, lease_until, "
     "heartbeat_at, cancel_requested, result, error, created_by, created_at, updated_at, started_at, finished_at";
@@ -598,6 +601,7 @@ class SqliteStore final : public Store {
       if (!p.created_at) p.created_at = now;
       if (!p.updated_at) p.updated_at = now;
       WriteTx tx(c->db());
+      bump_version(*c);
       auto& s = c->q("prospect-insert");
       bind_prospect(s, p);
       try {
@@ -608,7 +612,6 @@ class SqliteStore final : public Store {
       }
       p.id = c->db().getLastInsertRowid();
       write_tags(*c, p.id, p.tags, false);
-      bump_version(*c);
       tx.commit();
       return p;
     });
@@ -628,6 +631,7 @@ class SqliteStore final : public Store {
       Prospect p = in;
       p.updated_at = now_unix();
       WriteTx tx(c->db());
+      bump_version(*c);
       auto& s = c->q("prospect-update");
       bind_prospect(s, p);
       s.bind(24, static_cast<int64_t>(p.id));
@@ -641,7 +645,6 @@ class SqliteStore final : public Store {
       }
       if (changed == 0) return fail(Error::NotFound("prospect", p.id));
       write_tags(*c, p.id, p.tags, true);
-      bump_version(*c);
       tx.commit();
       return p;
     });
@@ -651,10 +654,10 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Status {
       auto c = pool_.take();
       WriteTx tx(c->db());
+      bump_version(*c);  // first: the tombstone takes the new version
       auto& s = c->q("prospect-delete");
       s.bind(1, static_cast<int64_t>(id));
       if (s.exec() == 0) return fail(Error::NotFound("prospect", id));
-      bump_version(*c);
       tx.commit();
       return {};
     });
@@ -696,12 +699,25 @@ class SqliteStore final : public Store {
       auto c = pool_.take();
       Where w = build_where(f);
       WriteTx tx(c->db());
+      bump_version(*c);  // first: rows and tombstones written below take the new version
+      std::string and_ = w.sql.empty() ? " WHERE" : " AND";
+      // A tag change is a change of the prospect: the rows that gain (or lose) the tag take
+      // the new revision, stamped before the tags change (the filter may be on that tag).
+      if (a.kind == BulkAction::Kind::AddTag || a.kind == BulkAction::Kind::RemoveTag) {
+        std::string sql = std::string("UPDATE prospects SET rev = ") + kCurrentRev + w.sql + and_ + " id " +
+                          (a.kind == BulkAction::Kind::AddTag ? "NOT IN" : "IN") +
+                          " (SELECT prospect_id FROM prospect_tags WHERE tag = ?)";
+        auto& s = c->dynamic(sql);
+        bind_all(s, w.binds);
+        bind_value(s, static_cast<int>(w.binds.size()) + 1, Bind(a.value));
+        s.exec();
+      }
       std::string sql;
       std::vector<Bind> binds;
       switch (a.kind) {
         case BulkAction::Kind::SetStatus:
-          sql = "UPDATE prospects SET status = ?, updated_at = ?" + w.sql +
-                (w.sql.empty() ? " WHERE" : " AND") + " status <> ?";
+          sql = std::string("UPDATE prospects SET status = ?, updated_at = ?, rev = ") + kCurrentRev + w.sql + and_ +
+                " status <> ?";
           binds = {a.value, now_unix()};
           binds.insert(binds.end(), w.binds.begin(), w.binds.end());
           binds.emplace_back(a.value);
@@ -724,7 +740,6 @@ class SqliteStore final : public Store {
       auto& s = c->dynamic(sql);
       bind_all(s, binds);
       long long changed = s.exec();
-      if (changed) bump_version(*c);
       tx.commit();
       return changed;
     });
@@ -764,6 +779,7 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Result<long long> {
       auto c = bulk();
       WriteTx tx(c->db());
+      bump_version(*c);
       BulkMode mode(*c);
       long long inserted = 0;
       long long now = now_unix();
@@ -783,12 +799,83 @@ class SqliteStore final : public Store {
         if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
       }
       mode.finish();
-      if (inserted) bump_version(*c);
       tx.commit();
       return inserted;
     });
   }
 
+
+  Result<std::vector<long long>> prospect_ids(const ProspectFilter& f) override {
+    return guarded([&]() -> Result<std::vector<long long>> {
+      auto c = pool_.take();
+      Where w = build_where(f);
+      auto& s = c->dynamic("SELECT id FROM prospects" + w.sql + " ORDER BY id");
+      bind_all(s, w.binds);
+      std::vector<long long> ids;
+      while (s.executeStep()) ids.push_back(s.getColumn(0).getInt64());
+      s.reset();
+      return ids;
+    });
+  }
+
+  Result<long long> read_prospect_changes(long long after, const ProspectChangeVisitor& v) override {
+    return guarded([&]() -> Result<long long> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      long long version = data_version(*c);
+      if (after >= version) return version;
+      bool all = after < 0;
+      if (!all) {
+        auto& d = c->q("kpi-deleted-since");
+        d.bind(1, static_cast<int64_t>(after));
+        while (d.executeStep()) v.deleted(d.getColumn(0).getInt64());
+        d.reset();
+      }
+      auto text = [](SQLite::Statement& st, int i) -> std::optional<std::string_view> {
+        auto col = st.getColumn(i);
+        if (col.isNull()) return std::nullopt;
+        const char* p = col.getText();
+        return std::string_view(p, static_cast<size_t>(col.getBytes()));
+      };
+      auto& r = all ? c->q("kpi-rows-all") : c->q("kpi-rows-since");
+      if (!all) r.bind(1, static_cast<int64_t>(after));
+      KpiRowView row;
+      while (r.executeStep()) {
+        row.id = r.getColumn(0).getInt64();
+        row.status = text(r, 1).value_or("");
+        row.sector = text(r, 2);
+        row.region = text(r, 3);
+        row.city = text(r, 4);
+        row.company_size = text(r, 5);
+        row.owner = text(r, 6);
+        row.source = text(r, 7);
+        row.opted_out = r.getColumn(8).getInt() != 0;
+        row.created_at = r.getColumn(9).getInt64();
+        row.last_contact_at = col_int(r, 10);
+        row.has_email = r.getColumn(11).getInt() != 0;
+        row.has_phone = r.getColumn(12).getInt() != 0;
+        row.has_company = r.getColumn(13).getInt() != 0;
+        v.row(row);
+      }
+      r.reset();
+      auto& t = all ? c->q("kpi-tags-all") : c->q("kpi-tags-since");
+      if (!all) t.bind(1, static_cast<int64_t>(after));
+      while (t.executeStep()) v.tag(t.getColumn(0).getInt64(), *text(t, 1));
+      t.reset();
+      return version;
+    });
+  }
+
+  Result<ImportTotals> import_totals() override {
+    return guarded([&]() -> Result<ImportTotals> {
+      auto c = pool_.take();
+      auto& s = c->q("kpi-import-totals");
+      s.executeStep();
+      ImportTotals t{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getInt64()};
+      s.reset();
+      return t;
+    });
+  }
 
   // ---- jobs ----
   Result<Job> create_job(const NewJob& j, long long now_ms) override {
@@ -1088,6 +1175,7 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Result<ImportCounts> {
       auto c = bulk();
       WriteTx tx(c->db());
+      bump_version(*c);
       BulkMode mode(*c);
       ImportCounts n;
       long long now = now_ms / 1000;
@@ -1162,7 +1250,6 @@ class SqliteStore final : public Store {
       }
       if (!write_checkpoint(*c, fence, checkpoint(n), done, total, now_ms)) return fail(lost_lease(fence));
       mode.finish();
-      if (n.inserted || n.updated) bump_version(*c);
       tx.commit();
       return n;
     });

@@ -1,6 +1,7 @@
 #pragma once
 // What the API tests speak with: a logged-in, browser-like client (session cookie and CSRF
 // token) and small readers of JSON answers.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -52,6 +53,38 @@ inline std::set<std::string> error_fields(const httplib::Result& r) {
   json b = body(r);
   for (const auto& f : b["error"]["fields"]) out.insert(f["field"].get<std::string>());
   return out;
+}
+
+// Sends a CSV file to POST /imports (raw body).
+inline httplib::Result upload(Session& s, const std::string& bytes, const std::string& name = "clients.csv") {
+  return s.http.Post("/api/v1/imports?filename=" + name, s.headers(), bytes, "text/csv");
+}
+
+// Follows the job's event stream (SSE) until `until` holds for the job or the stream ends
+// (the server ends it when the job ends); returns the last state of the job it saw.
+inline json follow_job(Session& s, long long id, const std::function<bool(const json&)>& until = nullptr) {
+  json last;
+  std::string buf;
+  s.http.Get("/api/v1/jobs/" + std::to_string(id) + "/events", s.headers(false), [&](const char* data, size_t n) {
+    buf.append(data, n);
+    for (size_t end; (end = buf.find("\n\n")) != std::string::npos;) {
+      std::string event = buf.substr(0, end);
+      buf.erase(0, end + 2);
+      if (event.rfind("event: job\ndata: ", 0) != 0) continue;
+      last = json::parse(event.substr(17));
+      if (until && until(last)) return false;  // enough: close the stream
+    }
+    return true;
+  });
+  return last;
+}
+
+// Waits for the job to end (its event stream ends), then reads it.
+inline json wait_job_end(Session& s, long long id) {
+  follow_job(s, id);
+  json j = body(s.get("/api/v1/jobs/" + std::to_string(id)))["data"];
+  if (j["state"] == "queued" || j["state"] == "running") throw std::runtime_error("event stream ended early");
+  return j;
 }
 
 }  // namespace mimicom::testing

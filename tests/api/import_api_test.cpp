@@ -55,37 +55,6 @@ std::string raw_request(int port, const std::string& request) {
   return out;
 }
 
-httplib::Result upload(Session& s, const std::string& bytes, const std::string& name = "clients.csv") {
-  return s.http.Post("/api/v1/imports?filename=" + name, s.headers(), bytes, "text/csv");
-}
-
-// Follows the job's event stream (SSE) until `until` holds for the job or the stream ends
-// (the server ends it when the job ends); returns the last state of the job it saw.
-json follow_job(Session& s, long long id, const std::function<bool(const json&)>& until = nullptr) {
-  json last;
-  std::string buf;
-  s.http.Get("/api/v1/jobs/" + std::to_string(id) + "/events", s.headers(false), [&](const char* data, size_t n) {
-    buf.append(data, n);
-    for (size_t end; (end = buf.find("\n\n")) != std::string::npos;) {
-      std::string event = buf.substr(0, end);
-      buf.erase(0, end + 2);
-      if (event.rfind("event: job\ndata: ", 0) != 0) continue;
-      last = json::parse(event.substr(17));
-      if (until && until(last)) return false;  // enough: close the stream
-    }
-    return true;
-  });
-  return last;
-}
-
-// Waits for the job to end (its event stream ends), then reads it.
-json wait_job_end(Session& s, long long id) {
-  follow_job(s, id);
-  json j = body(s.get("/api/v1/jobs/" + std::to_string(id)))["data"];
-  if (j["state"] == "queued" || j["state"] == "running") throw std::runtime_error("event stream ended early");
-  return j;
-}
-
 class ImportApi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new TestServer(kPassword, "", {"MIMICOM_MAX_UPLOAD_MB=1"}); }

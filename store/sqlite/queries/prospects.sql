@@ -5,15 +5,17 @@
 -- Inserts one prospect; the unique email index reports a duplicate.
 INSERT INTO prospects (first_name, last_name, email, phone, company, job_title, sector, city, postal_code,
   region, country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
-  opted_out, created_at, updated_at, last_contact_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);
+  opted_out, created_at, updated_at, last_contact_at, rev)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
+  (SELECT version FROM data_versions WHERE name = 'prospects'));
 
 -- name: prospect-insert-or-skip
 -- Inserts one prospect unless its email exists already (bulk loads).
 INSERT INTO prospects (first_name, last_name, email, phone, company, job_title, sector, city, postal_code,
   region, country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
-  opted_out, created_at, updated_at, last_contact_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+  opted_out, created_at, updated_at, last_contact_at, rev)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
+  (SELECT version FROM data_versions WHERE name = 'prospects'))
 ON CONFLICT DO NOTHING;
 
 -- name: prospect-update
@@ -21,7 +23,8 @@ ON CONFLICT DO NOTHING;
 UPDATE prospects SET first_name = ?1, last_name = ?2, email = ?3, phone = ?4, company = ?5, job_title = ?6,
   sector = ?7, city = ?8, postal_code = ?9, region = ?10, country = ?11, company_size = ?12, employees = ?13,
   annual_revenue = ?14, source = ?15, status = ?16, owner = ?17, notes = ?18, custom_fields = ?19,
-  opted_out = ?20, created_at = ?21, updated_at = ?22, last_contact_at = ?23
+  opted_out = ?20, created_at = ?21, updated_at = ?22, last_contact_at = ?23,
+  rev = (SELECT version FROM data_versions WHERE name = 'prospects')
 WHERE id = ?24;
 
 -- name: prospect-get
@@ -52,7 +55,8 @@ DELETE FROM prospect_tags WHERE prospect_id = ?1;
 SELECT version FROM data_versions WHERE name = ?1;
 
 -- name: data-version-bump
--- Marks a data set changed; runs inside each writing transaction.
+-- Marks a data set changed; runs first in each writing transaction (rows written after it
+-- take the new version as their `rev`: see migrations/003).
 UPDATE data_versions SET version = version + 1 WHERE name = ?1;
 
 -- name: prospect-id-by-email
