@@ -51,8 +51,11 @@ export interface Kpis {
     missing_email: Share;
     missing_phone: Share;
     missing_company: Share;
-    imports: { rows: number; rejected: number };
+    /** Finished imports of the whole base (not filtered). */
+    imports: { files: number; rows: number; rejected: number };
   };
+  /** The prospects' revision these numbers are exact for. */
+  data_version: number;
 }
 
 /** The pipeline stages of the funnel (every status but "lost"), in order. */

@@ -460,7 +460,9 @@ function BreakdownCard({ dimension, breakdown, total, query }: { dimension: Brea
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [breakdown, total, narrow],
   );
-  const top = b.values[0];
+  // Company sizes come in size order, every size listed (also with 0): the top is the largest count.
+  const present = b.values.filter((v) => v.count > 0);
+  const top = present.reduce<(typeof present)[number] | undefined>((best, v) => (!best || v.count > best.count ? v : best), undefined);
   const title = t(`chart.by.${dimension}` as MessageKey);
   return (
     <ChartCard
@@ -469,7 +471,7 @@ function BreakdownCard({ dimension, breakdown, total, query }: { dimension: Brea
       summary={
         top
           ? t('chart.by.summary', {
-              values: tn('chart.values', b.values.length),
+              values: tn('chart.values', present.length),
               top: valueLabel(dimension, top.value),
               prospects: tn('prospects.total', top.count),
               share: share(top.count),
@@ -720,7 +722,13 @@ function QualityCard({ kpis }: { kpis: Kpis }) {
           </tbody>
         </table>
       }
-      notes={q?.imports && <span>{t('quality.imports', { rows: formatNumber(q.imports.rows), rejected: formatNumber(q.imports.rejected) })}</span>}
+      notes={
+        q?.imports && (
+          <span>
+            {t('quality.imports', { files: formatNumber(q.imports.files ?? 0), rows: formatNumber(q.imports.rows), rejected: formatNumber(q.imports.rejected) })}
+          </span>
+        )
+      }
     />
   );
 }
