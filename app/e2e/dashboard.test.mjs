@@ -17,7 +17,9 @@ const SIZES = ['1-9', '10-49', '50-249', '250-999', '1000+'];
 const XSS_SECTOR = '<img src=x onerror="window.__xss=1">';
 
 // 36 prospects: 15 in Industrie, 10 in Commerce de gros, 6 in Santé, 1 in a sector that looks
-// like HTML, 4 without a sector; every status; two regions; some without email, phone or company.
+// like HTML, 4 without a sector; every status (all but "new" contacted now); two regions; some
+// without email, phone or company.
+const NOW = `${new Date().toISOString().slice(0, 19)}Z`;
 const PEOPLE = Array.from({ length: 36 }, (_, i) => {
   const sector = i < 15 ? 'Industrie' : i < 25 ? 'Commerce de gros' : i < 31 ? 'Santé' : i === 31 ? XSS_SECTOR : null;
   const hasEmail = i % 5 !== 0;
@@ -36,7 +38,7 @@ const PEOPLE = Array.from({ length: 36 }, (_, i) => {
     status: ['new', 'new', 'contacted', 'contacted', 'qualified', 'meeting', 'won', 'lost'][i % 8],
     tags: i % 4 === 0 ? ['chaud'] : [],
   };
-});
+}).map((p) => ({ ...p, last_contact_at: p.status === 'new' ? null : NOW }));
 
 /** What the dashboard must show for the prospects matching `keep`. */
 function expected(keep = () => true) {
@@ -101,6 +103,8 @@ async function expectNumbers(e) {
     if (n === 0) assert.equal(await row.count(), 0);
     else assert.equal(await text(row.locator('[data-col="count"]')), fr(n), `sector ${sector}`);
   }
+  const contacted = card('contacted').locator('tbody tr').first();
+  assert.equal(await text(contacted.locator('[data-col="count"]')), fr(e.count((p) => p.last_contact_at)), 'contacted this week');
   const quality = await text(page.getByTestId('summary-quality'));
   assert.ok(quality.includes(`Avec email : ${e.withEmail} sur ${e.total}`), quality);
   assert.ok(quality.includes(`Avec téléphone : ${e.withPhone} sur ${e.total}`), quality);
@@ -228,6 +232,7 @@ test('a dashboard filter changes the numbers, stays in the URL and follows into 
   await page.waitForURL((u) => u.pathname === '/dashboard' && u.searchParams.get('region') === 'Bretagne');
   await waitTotal(e.total);
   await expectNumbers(e);
+  await page.waitForTimeout(600); // the charts move to the new numbers
   await shot('dashboard-05-filtered');
 
   // The total card opens the list with the dashboard's filters.

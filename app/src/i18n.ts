@@ -380,7 +380,7 @@ const fr = {
   'quality.company': 'Avec entreprise',
   'quality.detail': '{n} sur {total} ({share})',
   'quality.item': '{label} : {detail}',
-  'quality.imports': 'Imports terminés (toute la base) : {files} fichiers, {rows} lignes lues, {rejected} rejetées.',
+  'quality.imports': 'Imports terminés (toute la base) : fichiers {files}, lignes lues {rows}, rejetées {rejected}.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -762,7 +762,7 @@ const en: Record<MessageKey, string> = {
   'quality.company': 'With company',
   'quality.detail': '{n} of {total} ({share})',
   'quality.item': '{label}: {detail}',
-  'quality.imports': 'Finished imports (whole base): {files} files, {rows} lines read, {rejected} rejected.',
+  'quality.imports': 'Finished imports (whole base): files {files}, lines read {rows}, rejected {rejected}.',
 };
 
 export type Lang = 'fr' | 'en';
