@@ -4,7 +4,7 @@
 // funnel stage opens the prospect list on what it counts. Each chart has a title, a one-line
 // summary and a table of its values (links included) that screen readers read instead of
 // the canvas, and that anyone can show in place of the chart.
-import { useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import * as api from '../api';
 import { ApiError } from '../api';
 import { formatDay, formatMonth, formatNumber, formatShare, t, tn, useLang, type MessageKey } from '../i18n';
@@ -264,9 +264,26 @@ function HeadlineCards({ kpis, query }: { kpis: Kpis; query: DashboardQuery }) {
 
 // --- a chart card ---------------------------------------------------------------------
 
+/** Whether the card shows its table (true) or its chart, the table then being for screen readers only. */
+const TableShown = createContext(false);
+
+/**
+ * A link in a chart's table. While the chart is shown, the table's links stay out of the Tab
+ * order (a weekly table can hold 156 of them); screen readers still reach them in the table,
+ * and "Voir le tableau" makes them visible and tabbable.
+ */
+function TableLink({ href, children }: { href: string; children: ReactNode }) {
+  const shown = useContext(TableShown);
+  return (
+    <Link href={href} tabIndex={shown ? undefined : -1}>
+      {children}
+    </Link>
+  );
+}
+
 /**
  * A titled chart with its one-line summary and its table. The table is always in the page
- * (read by screen readers, reachable by keyboard); "Voir le tableau" shows it instead of the canvas.
+ * (read by screen readers); "Voir le tableau" shows it instead of the canvas.
  */
 function ChartCard({ id, title, summary, help, actions, chart, table, notes, className = '' }: {
   id: string;
@@ -295,7 +312,9 @@ function ChartCard({ id, title, summary, help, actions, chart, table, notes, cla
         {summary}
       </p>
       {!asTable && chart}
-      <div className={asTable ? 'chart-table' : 'chart-table sr-table'}>{table}</div>
+      <div className={asTable ? 'chart-table' : 'chart-table visually-hidden'}>
+        <TableShown.Provider value={asTable}>{table}</TableShown.Provider>
+      </div>
       {(notes || (help && !asTable)) && (
         <div className="chart-notes">
           {help && !asTable && <span>{help}</span>}
@@ -389,10 +408,10 @@ function FunnelCard({ kpis, query }: { kpis: Kpis; query: DashboardQuery }) {
               <tr key={s.status} data-status={s.status}>
                 <th scope="row">{t(`status.${s.status}`)}</th>
                 <td className="num" data-col="count">
-                  <Link href={prospectsHref(query, { status: [s.status] })}>{formatNumber(s.count)}</Link>
+                  <TableLink href={prospectsHref(query, { status: [s.status] })}>{formatNumber(s.count)}</TableLink>
                 </td>
                 <td className="num" data-col="reached">
-                  <Link href={href(s.status)}>{formatNumber(s.reached)}</Link>
+                  <TableLink href={href(s.status)}>{formatNumber(s.reached)}</TableLink>
                 </td>
                 <td className="num" data-col="rate">
                   {s.rate === null ? t('kpi.none') : formatShare(s.rate)}
@@ -498,7 +517,7 @@ function BreakdownCard({ dimension, breakdown, total, query }: { dimension: Brea
             {b.values.map((v) => (
               <tr key={v.value} data-value={v.value}>
                 <th scope="row">
-                  <Link href={href(v.value)}>{valueLabel(dimension, v.value)}</Link>
+                  <TableLink href={href(v.value)}>{valueLabel(dimension, v.value)}</TableLink>
                 </th>
                 <td className="num" data-col="count">{formatNumber(v.count)}</td>
                 <td className="num">{share(v.count)}</td>
@@ -592,7 +611,7 @@ function SeriesTable({ buckets, period, caption, href }: { buckets: Bucket[]; pe
           const label = period === 'week' ? t('chart.weekOf', { date: formatDay(b.start) }) : formatMonth(b.start);
           return (
             <tr key={b.start} data-start={b.start}>
-              <th scope="row">{href ? <Link href={href(b)}>{label}</Link> : label}</th>
+              <th scope="row">{href ? <TableLink href={href(b)}>{label}</TableLink> : label}</th>
               <td className="num" data-col="count">{formatNumber(b.count)}</td>
             </tr>
           );
