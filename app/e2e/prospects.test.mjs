@@ -59,8 +59,12 @@ test('the admin logs in and lands back on the page asked for', async () => {
   await page.waitForURL((u) => u.pathname === '/prospects' && u.searchParams.get('sector') === 'Industrie');
   await page.getByTestId('user-email').filter({ hasText: ADMIN_EMAIL }).waitFor();
   await page.getByRole('button', { name: 'Ajouter un prospect' }).waitFor();
+  // The home page of a logged-in user is the dashboard.
   await page.goto(`${server.base}/`);
+  await page.waitForURL((u) => u.pathname === '/dashboard' && u.search === '');
+  await page.getByRole('link', { name: 'Prospects', exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/prospects' && u.search === '');
+  await page.getByRole('button', { name: 'Ajouter un prospect' }).waitFor();
 });
 
 test('the form shows the API per-field error (422) under the field', async () => {

@@ -1,5 +1,5 @@
 // The shell: finds out who is logged in, routes between pages, draws the header.
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import * as api from './api';
 import type { Session } from './api';
 import { LANGS, setLang, t, useLang, type MessageKey } from './i18n';
@@ -8,6 +8,12 @@ import { Login } from './pages/Login';
 import { Prospects } from './pages/Prospects';
 import { Import } from './pages/Import';
 import { Jobs } from './pages/Jobs';
+
+// The dashboard carries the chart library (ECharts): loaded when first shown, not with every page.
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+
+/** Where a logged-in user lands (from /, or after logging in without a page to go back to). */
+const HOME = '/dashboard';
 
 function loginUrlFor(pathname: string, search: string): string {
   const here = pathname + search;
@@ -38,7 +44,7 @@ export function App() {
   const needsLogin = session === null && pathname !== '/login' && !isDocs;
   useEffect(() => {
     if (needsLogin) navigate(loginUrlFor(pathname, search), { replace: true });
-    else if (pathname === '/') navigate('/prospects', { replace: true });
+    else if (pathname === '/') navigate(HOME, { replace: true });
   }, [needsLogin, pathname, search]);
 
   if (bootError) return <div className="boot-message" role="alert">{t('error.network')}</div>;
@@ -52,7 +58,7 @@ export function App() {
           setSession(s);
           const next = new URLSearchParams(search).get('next');
           // Only same-site paths: a crafted ?next=https://… must not leave the app.
-          navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/prospects', { replace: true });
+          navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : HOME, { replace: true });
         }}
       />
     );
@@ -63,7 +69,11 @@ export function App() {
     <div className="layout">
       <Header session={session} onLoggedOut={() => setSession(null)} pathname={pathname} />
       <main className="main">
-        {pathname === '/prospects' ? (
+        {pathname === '/dashboard' ? (
+          <Suspense fallback={<div className="boot-message">{t('app.loading')}</div>}>
+            <Dashboard />
+          </Suspense>
+        ) : pathname === '/prospects' ? (
           <Prospects />
         ) : pathname === '/import' ? (
           <Import />
@@ -81,6 +91,7 @@ export function App() {
 }
 
 const NAV: readonly (readonly [string, MessageKey])[] = [
+  ['/dashboard', 'nav.dashboard'],
   ['/prospects', 'nav.prospects'],
   ['/import', 'nav.import'],
   ['/jobs', 'nav.jobs'],
@@ -99,7 +110,7 @@ function Header({ session, onLoggedOut, pathname }: { session: Session; onLogged
   };
   return (
     <header className="header">
-      <Link href="/prospects" className="brand">
+      <Link href={HOME} className="brand">
         {t('app.name')}
       </Link>
       <nav className="nav">

@@ -6,6 +6,8 @@ import { queryToParams } from './models/prospect';
 import type { DuplicatePolicy, ImportFile, Mapping } from './models/import';
 import type { Job, JobLog, JobQuery } from './models/job';
 import { jobQueryToParams } from './models/job';
+import type { DashboardQuery, Kpis } from './models/kpis';
+import { filterParams } from './models/kpis';
 
 const BASE = '/api/v1';
 
@@ -182,6 +184,13 @@ export async function deleteProspect(id: number): Promise<void> {
 
 export async function bulkProspects(req: BulkRequest): Promise<number> {
   return (await request<{ affected: number }>('POST', '/prospects/bulk', { body: req })).data.affected;
+}
+
+// --- KPIs ---------------------------------------------------------------------------
+
+/** The dashboard's numbers for the prospects matching the query's filters (a bad filter is a 400/422). */
+export async function getKpis(query: DashboardQuery, signal?: AbortSignal): Promise<Kpis> {
+  return (await request<Kpis>('GET', `/kpis?${filterParams(query)}`, { signal })).data;
 }
 
 // --- imports ------------------------------------------------------------------------

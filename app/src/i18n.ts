@@ -299,6 +299,89 @@ const fr = {
   'duration.s': '{s} s',
   'duration.ms': '{m} min {s} s',
   'duration.hm': '{h} h {m} min',
+
+  'nav.dashboard': 'Tableau de bord',
+
+  'dashboard.title': 'Tableau de bord',
+  'dashboard.loading': 'Calcul des indicateurs…',
+  'dashboard.retry': 'Réessayer',
+  'dashboard.empty': 'Aucun prospect ne correspond à ces filtres.',
+  'dashboard.emptyAll': 'Aucun prospect pour le moment : importez un fichier pour remplir le tableau de bord.',
+  'dashboard.import': 'Importer des prospects',
+  'dashboard.filters': 'Filtres du tableau de bord',
+  'dashboard.clearFilters': 'Effacer les filtres',
+  'dashboard.showTable': 'Voir le tableau',
+  'dashboard.showChart': 'Voir le graphique',
+  'dashboard.clickHint': 'Cliquez sur une barre pour ouvrir la liste de ces prospects.',
+  'dashboard.clickHintFunnel': 'Cliquez sur une étape pour ouvrir la liste de ces prospects.',
+
+  'filter.createdFrom': 'Créés à partir du',
+  'filter.createdTo': 'Créés avant le',
+
+  'kpi.total': 'Prospects',
+  'kpi.totalHint': 'correspondant aux filtres',
+  'kpi.contacted': 'Contactés',
+  'kpi.contactedHint': 'étape « Contacté » ou au-delà',
+  'kpi.won': 'Gagnés',
+  'kpi.wonHint': '{share} du total',
+  'kpi.lost': 'Perdus',
+  'kpi.lostHint': '{share} du total',
+  'kpi.conversion': 'Conversion contacté → gagné',
+  'kpi.conversionHint': '{won} gagnés sur {contacted} contactés',
+  'kpi.none': '—',
+
+  'chart.funnel.title': 'Entonnoir commercial',
+  'chart.funnel.summary': 'Prospects ayant atteint chaque étape : {list}. Perdus (hors entonnoir) : {lost}.',
+  'chart.funnel.stage': 'Étape',
+  'chart.funnel.count': 'À cette étape',
+  'chart.funnel.reached': "Ont atteint l'étape",
+  'chart.funnel.rate': "Passage depuis l'étape précédente",
+  'chart.funnel.lost': 'Perdus (hors entonnoir) : {n}',
+  'chart.funnel.tooltip': "{reached} ont atteint l'étape · {count} y sont",
+
+  'chart.by.sector': 'Prospects par secteur',
+  'chart.by.region': 'Prospects par région',
+  'chart.by.company_size': "Prospects par taille d'entreprise",
+  'chart.by.source': 'Prospects par source',
+  'chart.by.owner': 'Prospects par responsable',
+  'chart.by.summary': '{values} ; en tête : {top} avec {prospects} ({share}).',
+  'chart.values.one': '{n} valeur',
+  'chart.values.other': '{n} valeurs',
+  'chart.weeks.one': '{n} semaine',
+  'chart.weeks.other': '{n} semaines',
+  'chart.months.one': '{n} mois',
+  'chart.months.other': '{n} mois',
+  'chart.by.summaryEmpty': 'Aucune valeur renseignée.',
+  'chart.by.missing': 'Non renseigné : {n}',
+  'chart.by.others': 'Autres valeurs (au-delà des 50 premières) : {n}',
+  'chart.by.shown': 'Le graphique montre les {n} premières valeurs ; le tableau les montre toutes.',
+  'chart.value': 'Valeur',
+  'chart.missingRow': 'Non renseigné',
+  'chart.othersRow': 'Autres valeurs',
+  'chart.count': 'Prospects',
+  'chart.share': 'Part',
+
+  'chart.new.title': 'Nouveaux prospects',
+  'chart.period': 'Période',
+  'chart.period.week': 'Par semaine',
+  'chart.period.month': 'Par mois',
+  'chart.new.summary.week': 'Nouveaux prospects sur {span} : {total} ; la semaine la plus forte : celle du {date} ({count}).',
+  'chart.new.summary.month': 'Nouveaux prospects sur {span} : {total} ; le mois le plus fort : {date} ({count}).',
+  'chart.contacted.title': 'Prospects contactés par semaine',
+  'chart.contacted.summary': 'Prospects contactés sur {span} (date du dernier contact) : {total} ; la semaine la plus forte : celle du {date} ({count}).',
+  'chart.contacted.help': "Selon la date du dernier contact de chaque prospect.",
+  'chart.series.empty': 'Aucune donnée sur la période.',
+  'chart.weekOf': 'Semaine du {date}',
+  'chart.week': 'Semaine',
+  'chart.month': 'Mois',
+
+  'quality.title': 'Qualité des données',
+  'quality.email': 'Avec email',
+  'quality.phone': 'Avec téléphone',
+  'quality.company': 'Avec entreprise',
+  'quality.detail': '{n} sur {total} ({share})',
+  'quality.item': '{label} : {detail}',
+  'quality.imports': 'Imports terminés (toute la base) : fichiers {files}, lignes lues {rows}, rejetées {rejected}.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -599,6 +682,89 @@ const en: Record<MessageKey, string> = {
   'duration.s': '{s} s',
   'duration.ms': '{m} min {s} s',
   'duration.hm': '{h} h {m} min',
+
+  'nav.dashboard': 'Dashboard',
+
+  'dashboard.title': 'Dashboard',
+  'dashboard.loading': 'Computing the figures…',
+  'dashboard.retry': 'Try again',
+  'dashboard.empty': 'No prospect matches these filters.',
+  'dashboard.emptyAll': 'No prospects yet: import a file to fill the dashboard.',
+  'dashboard.import': 'Import prospects',
+  'dashboard.filters': 'Dashboard filters',
+  'dashboard.clearFilters': 'Clear filters',
+  'dashboard.showTable': 'Show table',
+  'dashboard.showChart': 'Show chart',
+  'dashboard.clickHint': 'Click a bar to open the list of these prospects.',
+  'dashboard.clickHintFunnel': 'Click a stage to open the list of these prospects.',
+
+  'filter.createdFrom': 'Created from',
+  'filter.createdTo': 'Created before',
+
+  'kpi.total': 'Prospects',
+  'kpi.totalHint': 'matching the filters',
+  'kpi.contacted': 'Contacted',
+  'kpi.contactedHint': '“Contacted” stage or later',
+  'kpi.won': 'Won',
+  'kpi.wonHint': '{share} of the total',
+  'kpi.lost': 'Lost',
+  'kpi.lostHint': '{share} of the total',
+  'kpi.conversion': 'Conversion contacted → won',
+  'kpi.conversionHint': '{won} won of {contacted} contacted',
+  'kpi.none': '—',
+
+  'chart.funnel.title': 'Sales funnel',
+  'chart.funnel.summary': 'Prospects that reached each stage: {list}. Lost (outside the funnel): {lost}.',
+  'chart.funnel.stage': 'Stage',
+  'chart.funnel.count': 'At this stage',
+  'chart.funnel.reached': 'Reached the stage',
+  'chart.funnel.rate': 'From the previous stage',
+  'chart.funnel.lost': 'Lost (outside the funnel): {n}',
+  'chart.funnel.tooltip': '{reached} reached the stage · {count} are at it',
+
+  'chart.by.sector': 'Prospects by sector',
+  'chart.by.region': 'Prospects by region',
+  'chart.by.company_size': 'Prospects by company size',
+  'chart.by.source': 'Prospects by source',
+  'chart.by.owner': 'Prospects by owner',
+  'chart.by.summary': '{values}; first: {top} with {prospects} ({share}).',
+  'chart.values.one': '{n} value',
+  'chart.values.other': '{n} values',
+  'chart.weeks.one': '{n} week',
+  'chart.weeks.other': '{n} weeks',
+  'chart.months.one': '{n} month',
+  'chart.months.other': '{n} months',
+  'chart.by.summaryEmpty': 'No value filled in.',
+  'chart.by.missing': 'Not filled in: {n}',
+  'chart.by.others': 'Other values (beyond the first 50): {n}',
+  'chart.by.shown': 'The chart shows the first {n} values; the table shows them all.',
+  'chart.value': 'Value',
+  'chart.missingRow': 'Not filled in',
+  'chart.othersRow': 'Other values',
+  'chart.count': 'Prospects',
+  'chart.share': 'Share',
+
+  'chart.new.title': 'New prospects',
+  'chart.period': 'Period',
+  'chart.period.week': 'Per week',
+  'chart.period.month': 'Per month',
+  'chart.new.summary.week': 'New prospects over {span}: {total}; busiest week: week of {date} ({count}).',
+  'chart.new.summary.month': 'New prospects over {span}: {total}; busiest month: {date} ({count}).',
+  'chart.contacted.title': 'Prospects contacted per week',
+  'chart.contacted.summary': 'Prospects contacted over {span} (date of last contact): {total}; busiest week: week of {date} ({count}).',
+  'chart.contacted.help': 'By the date of each prospect’s last contact.',
+  'chart.series.empty': 'No data in the period.',
+  'chart.weekOf': 'Week of {date}',
+  'chart.week': 'Week',
+  'chart.month': 'Month',
+
+  'quality.title': 'Data quality',
+  'quality.email': 'With email',
+  'quality.phone': 'With phone',
+  'quality.company': 'With company',
+  'quality.detail': '{n} of {total} ({share})',
+  'quality.item': '{label}: {detail}',
+  'quality.imports': 'Finished imports (whole base): files {files}, lines read {rows}, rejected {rejected}.',
 };
 
 export type Lang = 'fr' | 'en';
@@ -707,4 +873,23 @@ export function formatDuration(seconds: number): string {
 /** A share 0…1 as a whole percentage, rounded down (100 % only when all is done). */
 export function formatPercent(f: number): string {
   return (Math.floor(f * 100) / 100).toLocaleString(current === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 });
+}
+
+/** A share 0…1 as a percentage rounded to the nearest whole one ("67 %"). */
+export function formatShare(f: number): string {
+  return f.toLocaleString(current === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 });
+}
+
+/** A calendar day given as YYYY-MM-DD (a UTC day, as the KPI buckets are): "16/11/2026". */
+export function formatDay(ymd: string): string {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return ymd;
+  return d.toLocaleDateString(current === 'fr' ? 'fr-FR' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** The month of a YYYY-MM-DD day: "nov. 2026", "Nov 2026". */
+export function formatMonth(ymd: string): string {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return ymd;
+  return d.toLocaleDateString(current === 'fr' ? 'fr-FR' : 'en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 }

@@ -1,5 +1,5 @@
 // The prospect as the API returns it, and the list query that lives in the page URL
-// (so a filtered view can be linked, e.g. /prospects?sector=Industrie&status=new).
+// (so a filtered view can be linked, e.g. /prospects?sector=Industrie&status=new&created_from=2026-01-01).
 
 export const STATUSES = ['new', 'contacted', 'qualified', 'meeting', 'won', 'lost'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -56,6 +56,10 @@ export interface ProspectQuery {
   sort: string;
   q: string;
   filters: Record<FilterKey, string[]>;
+  /** Created on or after this day (YYYY-MM-DD), or ''. */
+  created_from: string;
+  /** Created before this day, excluded (YYYY-MM-DD), or ''. */
+  created_to: string;
 }
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
@@ -71,6 +75,13 @@ export const SORTABLE = new Set([
 function splitList(v: string | null): string[] {
   if (!v) return [];
   return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** A YYYY-MM-DD day that exists, or ''. */
+export function validDay(v: string | null): string {
+  if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return '';
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : '';
 }
 
 function positiveInt(v: string | null, fallback: number): number {
@@ -90,6 +101,8 @@ export function parseQuery(search: string): ProspectQuery {
     sort: SORTABLE.has(sort.replace(/^-/, '')) ? sort : DEFAULT_SORT,
     q: p.get('q') ?? '',
     filters,
+    created_from: validDay(p.get('created_from')),
+    created_to: validDay(p.get('created_to')),
   };
 }
 
@@ -98,6 +111,8 @@ export function queryToParams(q: ProspectQuery, omitDefaults = false): URLSearch
   const p = new URLSearchParams();
   if (q.q.trim()) p.set('q', q.q.trim());
   for (const k of FILTER_KEYS) if (q.filters[k].length) p.set(k, q.filters[k].join(','));
+  if (q.created_from) p.set('created_from', q.created_from);
+  if (q.created_to) p.set('created_to', q.created_to);
   if (!omitDefaults || q.sort !== DEFAULT_SORT) p.set('sort', q.sort);
   if (!omitDefaults || q.page !== 1) p.set('page', String(q.page));
   if (!omitDefaults || q.per_page !== DEFAULT_PER_PAGE) p.set('per_page', String(q.per_page));
@@ -109,11 +124,13 @@ export function queryToBulkFilter(q: ProspectQuery): Record<string, string> {
   const f: Record<string, string> = {};
   if (q.q.trim()) f.q = q.q.trim();
   for (const k of FILTER_KEYS) if (q.filters[k].length) f[k] = q.filters[k].join(',');
+  if (q.created_from) f.created_from = q.created_from;
+  if (q.created_to) f.created_to = q.created_to;
   return f;
 }
 
 export function hasFilters(q: ProspectQuery): boolean {
-  return q.q.trim() !== '' || FILTER_KEYS.some((k) => q.filters[k].length > 0);
+  return q.q.trim() !== '' || FILTER_KEYS.some((k) => q.filters[k].length > 0) || q.created_from !== '' || q.created_to !== '';
 }
 
 export type BulkAction = 'set_status' | 'add_tag' | 'remove_tag' | 'delete';

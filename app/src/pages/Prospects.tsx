@@ -11,6 +11,7 @@ import {
 } from '../models/prospect';
 import { navigate, useLocation } from '../router';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { DayFilter } from '../components/DayFilter';
 import { DebouncedInput } from '../components/DebouncedInput';
 import { FacetFilter, type FacetOption } from '../components/FacetFilter';
 import { ProspectForm } from '../components/ProspectForm';
@@ -249,6 +250,8 @@ export function Prospects() {
         {facetFilter('tags', 'field.tags')}
         {facetFilter('owner', 'field.owner')}
         {facetFilter('source', 'field.source')}
+        <DayFilter name="created_from" label={t('filter.createdFrom')} value={query.created_from} onChange={(v) => setQuery({ created_from: v })} />
+        <DayFilter name="created_to" label={t('filter.createdTo')} value={query.created_to} onChange={(v) => setQuery({ created_to: v })} />
         {hasFilters(query) && (
           <button type="button" className="btn btn-ghost btn-small" onClick={() => navigate('/prospects', { replace: true })}>
             {t('prospects.clearFilters')}
