@@ -381,7 +381,7 @@ const fr = {
   'quality.company': 'Avec entreprise',
   'quality.detail': '{n} sur {total} ({share})',
   'quality.item': '{label} : {detail}',
-  'quality.imports': 'Imports terminés (toute la base) : fichiers {files}, lignes lues {rows}, rejetées {rejected}.',
+  'quality.imports': 'Imports terminés (toute la base) : fichiers {files}, lignes lues {rows}, rejetées {rejected}, valeurs corrigées {fixed}.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -764,7 +764,7 @@ const en: Record<MessageKey, string> = {
   'quality.company': 'With company',
   'quality.detail': '{n} of {total} ({share})',
   'quality.item': '{label}: {detail}',
-  'quality.imports': 'Finished imports (whole base): files {files}, lines read {rows}, rejected {rejected}.',
+  'quality.imports': 'Finished imports (whole base): files {files}, lines read {rows}, rejected {rejected}, values fixed {fixed}.',
 };
 
 export type Lang = 'fr' | 'en';

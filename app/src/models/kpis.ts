@@ -52,7 +52,7 @@ export interface Kpis {
     missing_phone: Share;
     missing_company: Share;
     /** Finished imports of the whole base (not filtered). */
-    imports: { files: number; rows: number; rejected: number };
+    imports: { files: number; rows: number; rejected: number; fixed: number };
   };
   /** The prospects' revision these numbers are exact for. */
   data_version: number;

@@ -744,7 +744,7 @@ function QualityCard({ kpis }: { kpis: Kpis }) {
       notes={
         q?.imports && (
           <span>
-            {t('quality.imports', { files: formatNumber(q.imports.files ?? 0), rows: formatNumber(q.imports.rows), rejected: formatNumber(q.imports.rejected) })}
+            {t('quality.imports', { files: formatNumber(q.imports.files ?? 0), rows: formatNumber(q.imports.rows), rejected: formatNumber(q.imports.rejected), fixed: formatNumber(q.imports.fixed ?? 0) })}
           </span>
         )
       }
