@@ -123,6 +123,7 @@ void KpiIndex::grow(long long id) {
   flags_.resize(cap, 0);
   for (auto& d : dims_) d.resize(cap, 0);
   created_.resize(cap, 0);
+  contacted_.resize(cap, INT64_MIN);
   created_day_.resize(cap, 0);
   contacted_day_.resize(cap, -1);
   tag_start_.resize(cap, 0);
@@ -144,6 +145,7 @@ void KpiIndex::upsert(const KpiRowView& r) {
   dims_[kOwner][i] = dicts_[kOwner].code(r.owner);
   dims_[kSource][i] = dicts_[kSource].code(r.source);
   created_[i] = r.created_at;
+  contacted_[i] = r.last_contact_at ? *r.last_contact_at : INT64_MIN;
   created_day_[i] = static_cast<int32_t>(day_of(r.created_at));
   contacted_day_[i] = r.last_contact_at ? static_cast<int32_t>(day_of(*r.last_contact_at)) : -1;
   max_day_ = std::max({max_day_, created_day_[i], contacted_day_[i]});
@@ -231,6 +233,9 @@ Kpis KpiIndex::compute(const ProspectFilter& f, const std::vector<long long>* te
   std::vector<uint8_t> tag_mask = f.tags.empty() ? std::vector<uint8_t>{} : tags_.mask(f.tags);
   const int64_t from = f.created_from.value_or(INT64_MIN), to = f.created_to.value_or(INT64_MAX);
   const bool dated = f.created_from || f.created_to;
+  // Without a last contact, a prospect is outside any contact date range.
+  const int64_t cfrom = f.contacted_from.value_or(INT64_MIN + 1), cto = f.contacted_to.value_or(INT64_MAX);
+  const bool contact_dated = f.contacted_from || f.contacted_to;
 
   constexpr Dim shown[] = {kStatus, kSector, kRegion, kSize, kSource, kOwner};
   // One pass over the rows, split in two halves counted on two threads for a big base (the
@@ -257,6 +262,7 @@ Kpis KpiIndex::compute(const ProspectFilter& f, const std::vector<long long>* te
       for (const auto& test : tests)
         if (!test.mask[test.column[i]]) return;
       if (dated && (created_[i] < from || created_[i] >= to)) return;
+      if (contact_dated && (contacted_[i] < cfrom || contacted_[i] >= cto)) return;
       if (!f.tags.empty()) {
         bool any = false;
         for (uint16_t k = 0; k < tag_len_[i] && !any; ++k) any = tag_mask[tag_pool_[tag_start_[i] + k]] != 0;

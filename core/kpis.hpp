@@ -49,7 +49,7 @@ class KpiIndex {
   // By prospect id (ids are SQLite rowids: dense).
   std::vector<uint8_t> flags_;
   std::vector<uint32_t> dims_[kDims];
-  std::vector<int64_t> created_;              // unix seconds (the created_from/to filters)
+  std::vector<int64_t> created_, contacted_;  // unix seconds (the date filters); contacted: INT64_MIN never
   std::vector<int32_t> created_day_, contacted_day_;  // days since 1970 (clamped); contacted: -1 never
   int32_t max_day_ = 0;
   std::vector<uint32_t> tag_start_;           // the row's tags: tag_pool_[start, start + len)

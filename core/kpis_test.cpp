@@ -66,6 +66,9 @@ bool matches(const Row& r, long long id, const ProspectFilter& f) {
   if (f.opted_out && r.opted_out != *f.opted_out) return false;
   if (f.created_from && r.created < *f.created_from) return false;
   if (f.created_to && r.created >= *f.created_to) return false;
+  if ((f.contacted_from || f.contacted_to) && !r.contacted) return false;
+  if (f.contacted_from && *r.contacted < *f.contacted_from) return false;
+  if (f.contacted_to && *r.contacted >= *f.contacted_to) return false;
   return true;
 }
 
@@ -125,7 +128,7 @@ class KpiIndexTest : public ::testing::Test {
 
   ProspectFilter random_filter() {
     ProspectFilter f;
-    switch (rng() % 9) {
+    switch (rng() % 11) {
       case 0: break;
       case 1: f.sector = {"Industrie", "BTP"}; break;
       case 2: f.status = {"contacted"}; f.region = {"Bretagne"}; break;
@@ -137,6 +140,8 @@ class KpiIndexTest : public ::testing::Test {
         for (int i = 0; i < 30; ++i) f.ids.push_back(1 + static_cast<long long>(rng() % 600));
         break;
       case 8: f.source = {"salon"}; f.sector = {"Nowhere"}; break;
+      case 9: f.contacted_from = 1'700'000'000LL + 150 * 86400; break;
+      case 10: f.contacted_to = 1'700'000'000LL + 90 * 86400; f.sector = {"Santé"}; break;
     }
     return f;
   }

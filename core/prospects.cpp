@@ -321,7 +321,7 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
 bool ProspectFilter::empty() const {
   return status.empty() && sector.empty() && region.empty() && city.empty() && company_size.empty() &&
          owner.empty() && source.empty() && tags.empty() && ids.empty() && q.empty() && !opted_out &&
-         !created_from && !created_to;
+         !created_from && !created_to && !contacted_from && !contacted_to;
 }
 
 std::string ProspectFilter::key() const {
@@ -355,6 +355,8 @@ std::string ProspectFilter::key() const {
   if (opted_out) k += std::string("opted_out\x1f") + (*opted_out ? "1" : "0") + '\x1e';
   if (created_from) k += "from\x1f" + std::to_string(*created_from) + '\x1e';
   if (created_to) k += "to\x1f" + std::to_string(*created_to) + '\x1e';
+  if (contacted_from) k += "cfrom\x1f" + std::to_string(*contacted_from) + '\x1e';
+  if (contacted_to) k += "cto\x1f" + std::to_string(*contacted_to) + '\x1e';
   return k;
 }
 
@@ -422,11 +424,13 @@ Result<ProspectFilter> parse_prospect_filter(const std::multimap<std::string, st
       if (raw == "true" || raw == "1") f.opted_out = true;
       else if (raw == "false" || raw == "0") f.opted_out = false;
       else errors.push_back({"opted_out", "true ou false attendu"});
-    } else if (name == "created_from" || name == "created_to") {
+    } else if (name == "created_from" || name == "created_to" || name == "contacted_from" || name == "contacted_to") {
       auto t = parse_iso8601(trim(raw));
       if (!t) errors.push_back({name, "date attendue au format AAAA-MM-JJ"});
       else if (name == "created_from") f.created_from = t;
-      else f.created_to = t;
+      else if (name == "created_to") f.created_to = t;
+      else if (name == "contacted_from") f.contacted_from = t;
+      else f.contacted_to = t;
     } else if (std::find(ignore.begin(), ignore.end(), name) == ignore.end()) {
       errors.push_back({name, "filtre inconnu"});
     }

@@ -36,7 +36,8 @@ struct ProspectFilter {
   std::vector<long long> ids;           // an explicit selection
   std::string q;                        // full-text words (prefix match), empty = none
   std::optional<bool> opted_out;
-  std::optional<long long> created_from, created_to;  // unix seconds, [from, to)
+  std::optional<long long> created_from, created_to;      // unix seconds, [from, to)
+  std::optional<long long> contacted_from, contacted_to;  // last contact, unix seconds, [from, to)
 
   bool empty() const;
   // A canonical text of the filter: equal filters give equal keys (cache keys).

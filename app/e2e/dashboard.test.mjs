@@ -221,6 +221,18 @@ test('the chart tables: a sector and a funnel stage open the prospect list on wh
   await page.getByTestId('total').filter({ hasText: `${e.reached.qualified} prospects` }).waitFor();
   await page.goBack();
   await waitTotal(PEOPLE.length);
+
+  // A week of "contacted per week": the prospects whose last contact falls in it, with the
+  // contact date filters shown on the list.
+  await card('contacted').getByRole('button', { name: 'Voir le tableau' }).click();
+  const week = card('contacted').locator('tbody tr').first();
+  const start = await week.getAttribute('data-start');
+  await week.getByRole('link').click();
+  await page.waitForURL((u) => u.pathname === '/prospects' && u.searchParams.get('contacted_from') === start);
+  await page.getByTestId('total').filter({ hasText: `${e.count((p) => p.last_contact_at)} prospects` }).waitFor();
+  assert.equal(await page.locator('[data-filter="contacted_from"] input').inputValue(), start);
+  await page.goBack();
+  await waitTotal(PEOPLE.length);
 });
 
 test('a dashboard filter changes the numbers, stays in the URL and follows into the links', async () => {

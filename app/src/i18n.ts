@@ -317,6 +317,8 @@ const fr = {
 
   'filter.createdFrom': 'Créés à partir du',
   'filter.createdTo': 'Créés avant le',
+  'filter.contactedFrom': 'Contactés à partir du',
+  'filter.contactedTo': 'Contactés avant le',
 
   'kpi.total': 'Prospects',
   'kpi.totalHint': 'correspondant aux filtres',
@@ -369,7 +371,7 @@ const fr = {
   'chart.new.summary.month': 'Nouveaux prospects sur {span} : {total} ; le mois le plus fort : {date} ({count}).',
   'chart.contacted.title': 'Prospects contactés par semaine',
   'chart.contacted.summary': 'Prospects contactés sur {span} (date du dernier contact) : {total} ; la semaine la plus forte : celle du {date} ({count}).',
-  'chart.contacted.help': "Selon la date du dernier contact de chaque prospect.",
+  'chart.contacted.help': "Selon la date du dernier contact de chaque prospect. Cliquez sur une barre pour ouvrir la liste de ces prospects.",
   'chart.series.empty': 'Aucune donnée sur la période.',
   'chart.weekOf': 'Semaine du {date}',
   'chart.week': 'Semaine',
@@ -700,6 +702,8 @@ const en: Record<MessageKey, string> = {
 
   'filter.createdFrom': 'Created from',
   'filter.createdTo': 'Created before',
+  'filter.contactedFrom': 'Contacted from',
+  'filter.contactedTo': 'Contacted before',
 
   'kpi.total': 'Prospects',
   'kpi.totalHint': 'matching the filters',
@@ -752,7 +756,7 @@ const en: Record<MessageKey, string> = {
   'chart.new.summary.month': 'New prospects over {span}: {total}; busiest month: {date} ({count}).',
   'chart.contacted.title': 'Prospects contacted per week',
   'chart.contacted.summary': 'Prospects contacted over {span} (date of last contact): {total}; busiest week: week of {date} ({count}).',
-  'chart.contacted.help': 'By the date of each prospect’s last contact.',
+  'chart.contacted.help': 'By the date of each prospect’s last contact. Click a bar to open the list of these prospects.',
   'chart.series.empty': 'No data in the period.',
   'chart.weekOf': 'Week of {date}',
   'chart.week': 'Week',

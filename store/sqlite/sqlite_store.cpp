@@ -339,6 +339,14 @@ Where build_where(const ProspectFilter& f) {
     parts.push_back("created_at < ?");
     w.binds.emplace_back(*f.created_to);
   }
+  if (f.contacted_from) {
+    parts.push_back("last_contact_at >= ?");
+    w.binds.emplace_back(*f.contacted_from);
+  }
+  if (f.contacted_to) {
+    parts.push_back("last_contact_at < ?");
+    w.binds.emplace_back(*f.contacted_to);
+  }
   for (size_t i = 0; i < parts.size(); ++i) w.sql += (i ? " AND " : " WHERE ") + parts[i];
   return w;
 }

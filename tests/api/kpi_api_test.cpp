@@ -139,7 +139,8 @@ TEST_F(KpiApi, ExactNumbersOnAKnownDatasetEqualTheListsTotals) {
     }
   // And so do filtered KPIs, for each kind of filter.
   for (std::string q : {"sector=Industrie", "sector=Industrie,BTP&region=Bretagne", "tags=vip", "q=kpi",
-                        "status=won", "created_from=2000-01-01&created_to=2100-01-01", "opted_out=false"}) {
+                        "status=won", "created_from=2000-01-01&created_to=2100-01-01", "opted_out=false",
+                        "contacted_from=2026-11-16&contacted_to=2026-11-23", "contacted_to=2026-11-16"}) {
     json f = kpis(s, "?" + q);
     EXPECT_EQ(f["total"].get<long long>(), list_total(s, q)) << q;
     for (const auto& v : f["by"]["status"]["values"]) {
@@ -148,6 +149,8 @@ TEST_F(KpiApi, ExactNumbersOnAKnownDatasetEqualTheListsTotals) {
         EXPECT_EQ(v["count"].get<long long>(), list_total(s, both)) << both;
     }
   }
+
+  EXPECT_EQ(kpis(s, "?contacted_from=2026-11-16&contacted_to=2026-11-23")["total"], 2) << "b and c";
 
   // Changes show at once: an edit, a bulk action, a deletion.
   json a = body(s.get("/api/v1/prospects?sector=Industrie&status=new"))["data"][0];

@@ -124,6 +124,7 @@ export function prospectsHref(
   q: DashboardQuery,
   narrow: Partial<Record<'status' | BreakdownKey, string[]>> = {},
   created?: { from: string; to: string },
+  contacted?: { from: string; to: string },
 ): string {
   const p = filterParams(q);
   for (const [k, values] of Object.entries(narrow)) if (values?.length) p.set(k, values.join(','));
@@ -132,6 +133,10 @@ export function prospectsHref(
     const to = q.created_to && q.created_to < created.to ? q.created_to : created.to;
     p.set('created_from', from);
     p.set('created_to', to);
+  }
+  if (contacted) {
+    p.set('contacted_from', contacted.from);
+    p.set('contacted_to', contacted.to);
   }
   return `/prospects?${p.toString()}`;
 }

@@ -60,6 +60,10 @@ export interface ProspectQuery {
   created_from: string;
   /** Created before this day, excluded (YYYY-MM-DD), or ''. */
   created_to: string;
+  /** Last contacted on or after this day (YYYY-MM-DD), or ''. */
+  contacted_from: string;
+  /** Last contacted before this day, excluded (YYYY-MM-DD), or ''. */
+  contacted_to: string;
 }
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
@@ -103,6 +107,8 @@ export function parseQuery(search: string): ProspectQuery {
     filters,
     created_from: validDay(p.get('created_from')),
     created_to: validDay(p.get('created_to')),
+    contacted_from: validDay(p.get('contacted_from')),
+    contacted_to: validDay(p.get('contacted_to')),
   };
 }
 
@@ -113,6 +119,8 @@ export function queryToParams(q: ProspectQuery, omitDefaults = false): URLSearch
   for (const k of FILTER_KEYS) if (q.filters[k].length) p.set(k, q.filters[k].join(','));
   if (q.created_from) p.set('created_from', q.created_from);
   if (q.created_to) p.set('created_to', q.created_to);
+  if (q.contacted_from) p.set('contacted_from', q.contacted_from);
+  if (q.contacted_to) p.set('contacted_to', q.contacted_to);
   if (!omitDefaults || q.sort !== DEFAULT_SORT) p.set('sort', q.sort);
   if (!omitDefaults || q.page !== 1) p.set('page', String(q.page));
   if (!omitDefaults || q.per_page !== DEFAULT_PER_PAGE) p.set('per_page', String(q.per_page));
@@ -126,11 +134,14 @@ export function queryToBulkFilter(q: ProspectQuery): Record<string, string> {
   for (const k of FILTER_KEYS) if (q.filters[k].length) f[k] = q.filters[k].join(',');
   if (q.created_from) f.created_from = q.created_from;
   if (q.created_to) f.created_to = q.created_to;
+  if (q.contacted_from) f.contacted_from = q.contacted_from;
+  if (q.contacted_to) f.contacted_to = q.contacted_to;
   return f;
 }
 
 export function hasFilters(q: ProspectQuery): boolean {
-  return q.q.trim() !== '' || FILTER_KEYS.some((k) => q.filters[k].length > 0) || q.created_from !== '' || q.created_to !== '';
+  return q.q.trim() !== '' || FILTER_KEYS.some((k) => q.filters[k].length > 0) || q.created_from !== '' || q.created_to !== '' ||
+    q.contacted_from !== '' || q.contacted_to !== '';
 }
 
 export type BulkAction = 'set_status' | 'add_tag' | 'remove_tag' | 'delete';

@@ -200,7 +200,7 @@ export function Dashboard() {
               <FunnelCard kpis={kpis} query={query} />
               <QualityCard kpis={kpis} />
               <NewProspectsCard kpis={kpis} query={query} onPeriod={(period) => setQuery({ period })} />
-              <ContactedCard buckets={kpis.contacted_per_week} />
+              <ContactedCard buckets={kpis.contacted_per_week} query={query} />
               {BREAKDOWNS.map((key) => (
                 <BreakdownCard key={key} dimension={key} breakdown={kpis.by[key]} total={kpis.total} query={query} />
               ))}
@@ -647,7 +647,8 @@ function NewProspectsCard({ kpis, query, onPeriod }: { kpis: Kpis; query: Dashbo
   );
 }
 
-function ContactedCard({ buckets = [] }: { buckets?: Bucket[] }) {
+function ContactedCard({ buckets = [], query }: { buckets?: Bucket[]; query: DashboardQuery }) {
+  const href = (b: Bucket) => prospectsHref(query, {}, undefined, { from: b.start, to: bucketEnd(b.start, 'week') });
   const option = useMemo(() => seriesOption(buckets, 'week', COLOR.teal), [buckets]);
   return (
     <ChartCard
@@ -655,8 +656,8 @@ function ContactedCard({ buckets = [] }: { buckets?: Bucket[] }) {
       title={t('chart.contacted.title')}
       summary={seriesSummary(buckets, 'chart.contacted.summary', 'week')}
       help={t('chart.contacted.help')}
-      chart={buckets.length ? <Chart option={option} height={220} testId="chart-contacted" /> : null}
-      table={<SeriesTable buckets={buckets} period="week" caption={t('chart.contacted.title')} />}
+      chart={buckets.length ? <Chart option={option} height={220} onClick={(i) => navigate(href(buckets[i]))} testId="chart-contacted" /> : null}
+      table={<SeriesTable buckets={buckets} period="week" caption={t('chart.contacted.title')} href={href} />}
     />
   );
 }

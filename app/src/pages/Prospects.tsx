@@ -252,6 +252,12 @@ export function Prospects() {
         {facetFilter('source', 'field.source')}
         <DayFilter name="created_from" label={t('filter.createdFrom')} value={query.created_from} onChange={(v) => setQuery({ created_from: v })} />
         <DayFilter name="created_to" label={t('filter.createdTo')} value={query.created_to} onChange={(v) => setQuery({ created_to: v })} />
+        {(query.contacted_from || query.contacted_to) && (
+          <>
+            <DayFilter name="contacted_from" label={t('filter.contactedFrom')} value={query.contacted_from} onChange={(v) => setQuery({ contacted_from: v })} />
+            <DayFilter name="contacted_to" label={t('filter.contactedTo')} value={query.contacted_to} onChange={(v) => setQuery({ contacted_to: v })} />
+          </>
+        )}
         {hasFilters(query) && (
           <button type="button" className="btn btn-ghost btn-small" onClick={() => navigate('/prospects', { replace: true })}>
             {t('prospects.clearFilters')}
