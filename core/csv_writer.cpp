@@ -2,6 +2,26 @@
 
 namespace mimicom {
 
+namespace {
+
+// "+33612345678", "-12", "-4.5", "+1,5": a sign, digits, at most one decimal point or comma
+// followed by digits, nothing else.
+bool signed_number(std::string_view s) {
+  size_t i = 1;  // s[0] is the sign
+  size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+    ++i;
+    size_t decimals = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++decimals;
+    if (decimals == 0) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace
+
 bool looks_like_formula(std::string_view cell) {
   if (cell.empty()) return false;
   if (cell[0] == '\t' || cell[0] == '\r') return true;
@@ -9,22 +29,34 @@ bool looks_like_formula(std::string_view cell) {
   while (i < cell.size() && (cell[i] == ' ' || cell[i] == '"' || cell[i] == '\'')) ++i;
   if (i == cell.size()) return false;
   char c = cell[i];
-  return c == '=' || c == '+' || c == '-' || c == '@';
+  if (c == '=' || c == '@') return true;
+  if (c == '+' || c == '-') return !signed_number(cell.substr(i));
+  return false;
 }
 
 void append_csv_field(std::string& out, std::string_view cell, char sep, bool neutralise) {
   bool formula = neutralise && looks_like_formula(cell);
-  bool quote = formula || cell.find_first_of(std::string{sep, '"', '\n', '\r'}) != std::string_view::npos;
+  bool quote = formula;
+  if (!quote)
+    for (char ch : cell)
+      if (ch == sep || ch == '"' || ch == '\n' || ch == '\r') {
+        quote = true;
+        break;
+      }
   if (!quote) {
     out.append(cell);
     return;
   }
   out += '"';
   if (formula) out += '\'';
-  for (char ch : cell) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
+  size_t from = 0;
+  for (size_t i = 0; i < cell.size(); ++i)
+    if (cell[i] == '"') {
+      out.append(cell.substr(from, i + 1 - from));
+      out += '"';
+      from = i + 1;
+    }
+  out.append(cell.substr(from));
   out += '"';
 }
 
