@@ -459,8 +459,10 @@ class XlsxExportWriter final : public ExportWriter {
 
  public:
   XlsxExportWriter(std::string path, std::string tmp_dir) : path_(std::move(path)), tmp_dir_(std::move(tmp_dir)) {}
+  // Without finish(): the workbook is freed without being written (workbook_close would
+  // write the whole file).
   ~XlsxExportWriter() override {
-    if (wb_) workbook_close(wb_);
+    if (wb_) lxw_workbook_free(wb_);
   }
 
   Status begin(const std::vector<ExportColumn>& cols) override {
