@@ -184,6 +184,9 @@ TaskOutcome run_export(JobContext& ctx, const TaskSettings& settings) {
   if (ec) return TaskOutcome::failed("dossier des exports impossible à créer : " + ec.message());
   std::string file_name = export_file_name(*exp);
   std::string part = (dir / export_part_name(*exp, ctx.job().attempt)).string();
+  // The temporary files of earlier attempts (killed, or taken over): this attempt holds the
+  // job now, they will never be finished.
+  for (int a = 1; a < ctx.job().attempt; ++a) fs::remove(dir / export_part_name(*exp, a), ec);
 
   auto last_report = std::chrono::steady_clock::now();
   auto run = write_export_file(ctx.store(), {*options, std::move(*filter), std::move(*columns)},
