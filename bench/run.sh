@@ -64,3 +64,6 @@ PYEOF
 
 echo
 bench/import.sh "$BIN"
+
+echo
+bench/export.sh "$BIN"
