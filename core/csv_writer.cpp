@@ -35,14 +35,34 @@ bool looks_like_formula(std::string_view cell) {
 }
 
 void append_csv_field(std::string& out, std::string_view cell, char sep, bool neutralise) {
-  bool formula = neutralise && looks_like_formula(cell);
+  // Exports write tens of millions of cells: the full rule runs only when the first character
+  // can start a risk.
+  bool formula = false;
+  if (neutralise && !cell.empty()) {
+    char c = cell[0];
+    if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == ' ' || c == '"' || c == '\'')
+      formula = looks_like_formula(cell);
+  }
   bool quote = formula;
-  if (!quote)
-    for (char ch : cell)
-      if (ch == sep || ch == '"' || ch == '\n' || ch == '\r') {
-        quote = true;
-        break;
-      }
+  if (!quote) {
+    // One table lookup a byte: the characters that make a field quoted, per separator.
+    struct Table {
+      bool special[256] = {};
+    };
+    thread_local Table table;
+    thread_local char table_sep = 0;
+    if (table_sep != sep) {
+      table = Table{};
+      for (unsigned char c : {static_cast<unsigned char>(sep), static_cast<unsigned char>('"'),
+                              static_cast<unsigned char>('\n'), static_cast<unsigned char>('\r')})
+        table.special[c] = true;
+      table_sep = sep;
+    }
+    const auto* p = reinterpret_cast<const unsigned char*>(cell.data());
+    const auto* end = p + cell.size();
+    while (p < end && !table.special[*p]) ++p;
+    quote = p < end;
+  }
   if (!quote) {
     out.append(cell);
     return;

@@ -110,10 +110,29 @@ void append_date(std::string& out, long long t) {
   long long d = doy - (153 * mp + 2) / 5 + 1;
   long long m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) ++y;
-  char buf[32];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
-                        secs / 60 % 60, secs % 60);
-  out.append(buf, static_cast<size_t>(n));
+  char buf[20];
+  auto two = [](char* at, long long v) {
+    at[0] = static_cast<char>('0' + v / 10);
+    at[1] = static_cast<char>('0' + v % 10);
+  };
+  if (y < 0 || y > 9999) {  // not a date a spreadsheet shows: the number of seconds
+    append_integer(out, t);
+    return;
+  }
+  two(buf, y / 100);
+  two(buf + 2, y % 100);
+  buf[4] = '-';
+  two(buf + 5, m);
+  buf[7] = '-';
+  two(buf + 8, d);
+  buf[10] = 'T';
+  two(buf + 11, secs / 3600);
+  buf[13] = ':';
+  two(buf + 14, secs / 60 % 60);
+  buf[16] = ':';
+  two(buf + 17, secs % 60);
+  out.append(buf, 19);
+  out += 'Z';
 }
 
 void append_tags(std::string& out, const std::vector<std::string>& tags) {

@@ -273,7 +273,8 @@ Prospect read_prospect(SQLite::Statement& s) {
   return p;
 }
 
-// Like read_prospect, into an existing prospect whose strings' memory is reused (streams).
+// Like read_prospect, into an existing prospect whose strings' memory is reused (streams);
+// tags are cleared, for the caller to fill.
 void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
   auto text = [&](int i, std::optional<std::string>& dst) {
     const unsigned char* t = sqlite3_column_text(st, i);
@@ -321,17 +322,7 @@ void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
   p.created_at = sqlite3_column_int64(st, 21);
   p.updated_at = sqlite3_column_int64(st, 22);
   p.last_contact_at = integer(23);
-  // Column 24: the tags joined by \x1f (sorted: read through the (prospect_id, tag) index).
-  p.tags.clear();
-  if (const char* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 24))) {
-    std::string_view all(t, static_cast<size_t>(sqlite3_column_bytes(st, 24)));
-    while (true) {
-      size_t cut = all.find('\x1f');
-      p.tags.emplace_back(all.substr(0, cut));
-      if (cut == std::string_view::npos) break;
-      all.remove_prefix(cut + 1);
-    }
-  }
+  p.tags.clear();  // read separately
 }
 
 // The WHERE clause of a filter. Column names are literals from this function; every value
@@ -857,9 +848,7 @@ class SqliteStore final : public Store {
       Where w = build_where(f);
       // Keyset paging on the primary key: each chunk starts where the previous one ended,
       // whatever was inserted or deleted between them.
-      std::string sql = std::string("SELECT ") + kProspectColumns +
-                        ", (SELECT group_concat(tag, char(31)) FROM prospect_tags WHERE prospect_id = prospects.id)"
-                        " FROM prospects" +
+      std::string sql = std::string("SELECT ") + kProspectColumns + " FROM prospects" +
                         (w.sql.empty() ? " WHERE id > ?" : w.sql + " AND id > ?") + " ORDER BY id LIMIT ?";
       std::vector<Prospect> chunk;
       long long last = after_id;
@@ -893,6 +882,24 @@ class SqliteStore final : public Store {
             read_prospect_into(raw, chunk[n++]);
           }
           if (rc != SQLITE_DONE) return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
+          // The chunk's tags in one range read of the (prospect_id, tag) index, merged in id
+          // order (a correlated subquery per row took half of the time of a whole export).
+          if (n > 0) {
+            auto& t = c->q("prospect-tags-range");
+            t.bind(1, static_cast<int64_t>(chunk[0].id));
+            t.bind(2, static_cast<int64_t>(chunk[n - 1].id));
+            size_t i = 0;
+            while (t.executeStep()) {
+              long long pid = t.getColumn(0).getInt64();
+              while (i < n && chunk[i].id < pid) ++i;
+              if (i == n) break;
+              if (chunk[i].id == pid) {
+                auto col = t.getColumn(1);
+                chunk[i].tags.emplace_back(col.getText(), static_cast<size_t>(col.getBytes()));
+              }
+            }
+            t.tryReset();
+          }
         }
         if (n == 0) return {};
         chunk.resize(n);
