@@ -8,6 +8,7 @@ import { Login } from './pages/Login';
 import { Prospects } from './pages/Prospects';
 import { Import } from './pages/Import';
 import { Jobs } from './pages/Jobs';
+import { Exports } from './pages/Exports';
 
 function loginUrlFor(pathname: string, search: string): string {
   const here = pathname + search;
@@ -69,6 +70,8 @@ export function App() {
           <Import />
         ) : pathname === '/jobs' ? (
           <Jobs />
+        ) : pathname === '/exports' ? (
+          <Exports />
         ) : pathname === '/' ? null : (
           <div className="not-found">
             <h1>{t('notFound.title')}</h1>
@@ -83,6 +86,7 @@ export function App() {
 const NAV: readonly (readonly [string, MessageKey])[] = [
   ['/prospects', 'nav.prospects'],
   ['/import', 'nav.import'],
+  ['/exports', 'nav.exports'],
   ['/jobs', 'nav.jobs'],
 ];
 
