@@ -104,14 +104,22 @@ Result<ExportRun> write_export_file(Store& store, const ExportSpec& spec, const 
     reader_done = true;
     cv.notify_all();
   });
-  auto stop_and_join = [&] {
-    {
-      std::lock_guard lock(mu);
-      stop_reader = true;
-      cv.notify_all();
+  // However this function ends (an error, a stop, an exception), the reader is told to stop
+  // and joined before the queues it fills go away.
+  struct JoinReader {
+    std::mutex& mu;
+    std::condition_variable& cv;
+    bool& stop;
+    std::thread& t;
+    ~JoinReader() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+        cv.notify_all();
+      }
+      if (t.joinable()) t.join();
     }
-    reader.join();
-  };
+  } join_reader{mu, cv, stop_reader, reader};
 
   ExportRun run;
   while (true) {
@@ -125,10 +133,7 @@ Result<ExportRun> write_export_file(Store& store, const ExportSpec& spec, const 
       cv.notify_all();
     }
     for (const auto& p : chunk) {
-      if (auto st = (*writer)->write(p); !st) {
-        stop_and_join();
-        return fail(st.error());
-      }
+      if (auto st = (*writer)->write(p); !st) return fail(st.error());
     }
     run.rows += static_cast<long long>(chunk.size());
     {
@@ -136,7 +141,6 @@ Result<ExportRun> write_export_file(Store& store, const ExportSpec& spec, const 
       spare.push_back(std::move(chunk));
     }
     if (progress && !progress(run.rows)) {
-      stop_and_join();
       run.stopped = true;
       return run;
     }

@@ -12,7 +12,7 @@ export const EXPORT_COLUMNS = [
 ] as const;
 
 /** queued, running, failed, cancelled: the job's state; ready: downloadable; expired: deleted. */
-export type ExportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'ready' | 'expired';
+export type ExportState = 'queued' | 'running' | 'failed' | 'cancelled' | 'ready' | 'expired';
 
 export interface ExportFile {
   id: number;
