@@ -130,7 +130,8 @@ Result<Reply> create(Context& c) {
 
   long long now_ms = now_unix_ms();
   e.created_at = now_ms / 1000;
-  std::string label = "Export " + e.format + " de prospects";
+  std::string label = "Export " + std::string(e.format == "jsonl" ? "JSON Lines" : e.format == "xlsx" ? "XLSX" : "CSV") +
+                      " de prospects";
   long long user_id = c.user->id;
   auto created = c.store.create_export(
       e,
