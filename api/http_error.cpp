@@ -11,6 +11,7 @@ int http_status(Error::Code code) {
     case Error::Code::Invalid: return 422;
     case Error::Code::NotFound: return 404;
     case Error::Code::Conflict: return 409;
+    case Error::Code::Gone: return 410;
     case Error::Code::Unauthorized: return 401;
     case Error::Code::Forbidden: return 403;
     case Error::Code::TooLarge: return 413;
@@ -27,6 +28,7 @@ const char* code_name(Error::Code code) {
     case Error::Code::Invalid: return "validation_error";
     case Error::Code::NotFound: return "not_found";
     case Error::Code::Conflict: return "conflict";
+    case Error::Code::Gone: return "gone";
     case Error::Code::Unauthorized: return "unauthorized";
     case Error::Code::Forbidden: return "forbidden";
     case Error::Code::TooLarge: return "too_large";

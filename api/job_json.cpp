@@ -35,6 +35,7 @@ json job_to_json(const Job& j) {
       {"finished_at", opt_time(j.finished_ms)},
   };
   if (params.is_object() && params.contains("import_id")) out["import_id"] = params["import_id"];
+  if (params.is_object() && params.contains("export_id")) out["export_id"] = params["export_id"];
   // Tasks that count rows say so in their checkpoint: the UI shows rows and rows/s with it.
   if (!j.checkpoint.empty()) {
     json cp = json::parse(j.checkpoint, nullptr, false);

@@ -332,6 +332,7 @@ std::vector<Route> all_routes() {
   add_job_routes(r);
   add_import_routes(r);
   add_kpi_routes(r);
+  add_export_routes(r);
   add_docs_routes(r);
   return r;
 }

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <csignal>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "api/server.hpp"
 #include "core/accounts.hpp"
 #include "core/auth.hpp"
+#include "core/clock.hpp"
 #include "core/demo_prospect.hpp"
 #include "core/prospects.hpp"
 #include "queue/job_queue.hpp"
@@ -92,6 +95,8 @@ TaskSettings task_settings(const Config& config) {
   TaskSettings t;
   t.data_dir = config.data_dir;
   t.import_batch_rows = std::max(1LL, config.import_batch_rows);
+  t.export_ttl_hours = std::max(0LL, config.export_ttl_hours);
+  t.export_chunk_rows = std::max(1LL, config.export_chunk_rows);
   return t;
 }
 
@@ -113,6 +118,34 @@ int serve(const Config& config, const std::string& version, bool no_worker) {
                                            WorkerOptions{worker_threads(config), ""});
     workers->start();
   }
+  // Housekeeping: export files whose time ran out, and leftovers of interrupted exports; at
+  // start-up, then every few minutes.
+  sweep_exports(*store, config.data_dir, now_unix());
+  std::mutex housekeeping_mu;
+  std::condition_variable housekeeping_cv;
+  bool housekeeping_stop = false;
+  std::thread housekeeping([&] {
+    std::unique_lock lock(housekeeping_mu);
+    while (!housekeeping_cv.wait_for(lock, std::chrono::minutes(5), [&] { return housekeeping_stop; })) {
+      lock.unlock();
+      sweep_exports(*store, config.data_dir, now_unix());
+      lock.lock();
+    }
+  });
+  struct StopHousekeeping {
+    std::mutex& mu;
+    std::condition_variable& cv;
+    bool& stop;
+    std::thread& t;
+    ~StopHousekeeping() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+      }
+      cv.notify_all();
+      t.join();
+    }
+  } stop_housekeeping{housekeeping_mu, housekeeping_cv, housekeeping_stop, housekeeping};
   api::Server server(*store, *queue, options);
   if (!server.bind()) {
     std::cerr << "mimicom: cannot listen on " << config.host << ":" << config.port << "\n";

@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands of `mimicom`; each returns the process exit code.
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "queue/job_queue.hpp"
@@ -20,6 +21,11 @@ int worker(const Config& config);
 // job succeeded (rejected rows included), 1 otherwise.
 int import_file(const Config& config, const std::string& file, const std::string& mapping,
                 const std::string& on_duplicate, const std::string& as_user);
+// Writes the prospects of a filter (GET /prospects parameters, "key=value") to `out` as the
+// export job would (temporary file, then rename); progress on stderr. 0 on success, 1 on a
+// failure, 2 on bad arguments.
+int export_file(const Config& config, const std::string& format, const std::vector<std::string>& filters,
+                const std::string& columns, bool bom, const std::string& separator, const std::string& out);
 int user_add(const Config& config, const std::string& email, const std::string& role, const std::string& name,
              bool password_stdin);
 int token_create(const Config& config, const std::string& email, const std::string& name);

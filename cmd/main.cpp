@@ -41,6 +41,18 @@ int main(int argc, char** argv) {
   import->add_option("--as", import_as, "Email of the account the import belongs to (default: the admin)");
   import->fallthrough();
 
+  auto* exp = app.add_subcommand("export", "Export prospects to a CSV, XLSX or JSON Lines file (progress shown)");
+  std::string export_format = "csv", export_columns, export_separator = ",", export_out;
+  std::vector<std::string> export_filters;
+  bool export_bom = false;
+  exp->add_option("--format", export_format, "csv, xlsx or jsonl")->capture_default_str();
+  exp->add_option("--filter", export_filters, "A filter of GET /prospects, key=value (repeatable): status=new, tags=a,b");
+  exp->add_option("--columns", export_columns, "Columns, comma-separated (default: every core field and tags; custom:NAME)");
+  exp->add_flag("--bom", export_bom, "CSV: start with a UTF-8 byte order mark (Excel)");
+  exp->add_option("--separator", export_separator, "CSV: , or ;")->capture_default_str();
+  exp->add_option("-o,--output", export_out, "The file to write")->required();
+  exp->fallthrough();
+
   auto* user = app.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "Create an account");
@@ -86,6 +98,9 @@ int main(int argc, char** argv) {
   if (worker->parsed()) return mimicom::cmd::worker(config);
   if (import->parsed())
     return mimicom::cmd::import_file(config, import_file, import_mapping, import_policy, import_as);
+  if (exp->parsed())
+    return mimicom::cmd::export_file(config, export_format, export_filters, export_columns, export_bom,
+                                     export_separator, export_out);
   if (user_add->parsed()) return mimicom::cmd::user_add(config, email, role, name, password_stdin);
   if (token_create->parsed()) return mimicom::cmd::token_create(config, token_user, token_name);
   if (demo->parsed()) return mimicom::cmd::demo_data(config, count, seed, demo_csv, demo_dup, demo_invalid);

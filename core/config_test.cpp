@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace mimicom {
 
 TEST(EnvFile, ParsesQuotesCommentsAndExport) {
@@ -18,6 +20,14 @@ TEST(Config, StoreDefaultsToASqliteFileInTheDataFolder) {
   Config c;
   c.data_dir = "/tmp/x";
   EXPECT_EQ(c.store_url(), "/tmp/x/mimicom.db");
+}
+
+TEST(Config, ExportTimeToLiveDefaultsTo72HoursAndComesFromTheEnvironment) {
+  EXPECT_EQ(Config{}.export_ttl_hours, 72);
+  ::setenv("MIMICOM_EXPORT_TTL_HOURS", "5", 1);
+  Config c = load_config("/nonexistent/.env");
+  ::unsetenv("MIMICOM_EXPORT_TTL_HOURS");
+  EXPECT_EQ(c.export_ttl_hours, 5);
 }
 
 }  // namespace mimicom

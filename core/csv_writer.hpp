@@ -5,8 +5,12 @@
 
 namespace mimicom {
 
-// Whether a spreadsheet would take this text cell for a formula: it starts, after any spaces
-// or quotes, with = + - @, or starts with a tab or a carriage return.
+// THE formula rule, shared by every file MimiCom writes for a spreadsheet (exports, the
+// rejected rows of an import). A text cell is a formula risk when it starts with a tab or a
+// carriage return, or when, after any leading spaces and quotes (" or '), it starts with
+// = + - or @ — except when the cell is only a number ("+33612345678", "-12", "-4.5", " 7"):
+// a spreadsheet reads those as numbers, never as formulas, and an E.164 phone must stay
+// readable.
 bool looks_like_formula(std::string_view cell);
 
 // Appends one field: quoted when it holds the separator, a quote or a line break (quotes

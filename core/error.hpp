@@ -21,6 +21,7 @@ struct Error {
     Invalid,       // well-formed but fails validation: 422, with `fields`
     NotFound,      // 404
     Conflict,      // unique constraint, stale state: 409
+    Gone,          // existed, no longer available (an expired export file): 410
     Unauthorized,  // no or bad credentials: 401
     Forbidden,     // authenticated but not allowed: 403
     TooLarge,      // payload over a limit: 413
@@ -47,6 +48,7 @@ struct Error {
   static Error Conflict(std::string field, std::string why) {
     return {Code::Conflict, why, {{std::move(field), why}}};
   }
+  static Error Gone(std::string message) { return {Code::Gone, std::move(message), {}}; }
   static Error Unauthorized(std::string message = "Authentification requise") {
     return {Code::Unauthorized, std::move(message), {}};
   }

@@ -82,7 +82,8 @@ const std::map<std::string, std::string, std::less<>>& synonyms() {
     add("tags", {"tags", "étiquettes", "labels", "mots-clés", "mots clés"});
     add("owner", {"propriétaire", "responsable", "commercial", "owner", "assigned to", "suivi par"});
     add("opted_out", {"désinscrit", "opt-out", "optout", "opted out", "unsubscribed", "désabonné"});
-    add("last_contact_at", {"dernier contact", "date du dernier contact", "last contact", "last contacted"});
+    add("last_contact_at", {"dernier contact", "date du dernier contact", "last contact", "last contacted",
+                            "last contact at"});
     return m;
   }();
   return m;
@@ -177,8 +178,14 @@ std::vector<std::string> propose_mapping(const std::vector<std::string>& header)
   std::set<std::string> taken;
   for (const auto& col : header) {
     auto it = synonyms().find(fold_name(col));
-    if (it != synonyms().end() && taken.insert(it->second).second) {
+    // The columns of MimiCom's own exports that an import cannot set, exactly as they are
+    // named there: ignored, so an export imports back as it was (see core/exports.hpp).
+    if (col == "id" || col == "created_at" || col == "updated_at") {
+      out.push_back("");
+    } else if (it != synonyms().end() && taken.insert(it->second).second) {
       out.push_back(it->second);
+    } else if (col.starts_with("custom:") && col.size() > 7 && col.size() <= 7 + 64) {
+      out.push_back(col);  // a custom field as MimiCom's exports name it
     } else {
       std::string name = trim(col);
       if (name.size() > 64) {  // the limit check_mapping applies, cut on a character boundary

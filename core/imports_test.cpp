@@ -159,7 +159,7 @@ TEST(MergeDuplicate, PoliciesAndWhatAnImportNeverUndoes) {
 }
 
 TEST(CsvWriter, FormulasAreNeutralisedAndFieldsQuoted) {
-  for (const char* f : {"=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx", "  =x", "\"=x", "'=x"})
+  for (const char* f : {"=1+1", "+33 6", "-2+3", "@SUM(A1)", "\tx", "\rx", "  =x", "\"=x", "'=x"})
     EXPECT_TRUE(looks_like_formula(f)) << f;
   for (const char* f : {"", "Acme", "a=b", "1-2", "jean@x.fr", "   "}) EXPECT_FALSE(looks_like_formula(f)) << f;
   std::string out;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/models/export.hpp"
 #include "core/models/import.hpp"
 #include "core/models/job.hpp"
 #include "core/models/kpis.hpp"
@@ -94,6 +95,16 @@ class Store {
   // it, only later changes come. Every write of a prospect or its tags makes a new revision.
   virtual Result<long long> read_prospect_changes(long long after, const ProspectChangeVisitor& v) = 0;
   virtual Result<ImportTotals> import_totals() = 0;
+  // Streams the prospects matching `f` whose id is > after_id, in id order, `chunk_rows` at a
+  // time (tags and custom fields included). Each chunk is read by a keyset query (id > the
+  // last id of the previous chunk) in its own short read transaction on a reader connection,
+  // so memory stays bounded whatever the number of prospects and writers are never held up.
+  // `each` receives the chunk and returns false to stop; it may keep the chunk by swapping
+  // the vector with another one, whose elements the next chunk then overwrites (their
+  // strings' memory is reused). A prospect changed while the stream runs is read as it is
+  // when its chunk is read. Internal on a database error (the stream stops there).
+  virtual Status stream_prospects(const ProspectFilter& f, long long after_id, long long chunk_rows,
+                                  const std::function<bool(std::vector<Prospect>&)>& each) = 0;
 
   // Jobs. Times are unix milliseconds, passed in (`now_ms`) so tests control the clock. The
   // methods that write a running job take its fence and fail with Conflict when that attempt
@@ -145,6 +156,21 @@ class Store {
   // Rejected rows of an import, by line, `limit` from line > after_line.
   virtual Result<std::vector<ImportReject>> import_rejects(long long import_id, long long after_line,
                                                            long long limit) = 0;
+
+  // Exports. create_export records the export and its job (`job` gets the new export's id and
+  // returns the job to create) in one transaction, and returns both (job_id set).
+  virtual Result<std::pair<Export, Job>> create_export(const Export& e,
+                                                       const std::function<NewJob(long long export_id)>& job,
+                                                       long long now_ms) = 0;
+  virtual Result<Export> get_export(long long id) = 0;  // NotFound
+  virtual Result<std::vector<Export>> list_exports(std::optional<long long> created_by, long long limit) = 0;
+  // Marks a pending export ready with its file, while `fence` still holds its job. Conflict
+  // when it does not (the lease was taken over, the job ended) or the export is not pending.
+  virtual Result<Export> finish_export(long long id, const JobFence& fence, const std::string& file_name,
+                                       long long size, long long rows, long long expires_at) = 0;
+  // Marks expired every ready export whose expires_at <= now, and returns them as they were
+  // (their files are for the caller to delete).
+  virtual Result<std::vector<Export>> expire_exports(long long now) = 0;
 };
 
 // Opens the store named by `url`: a path or "sqlite:PATH" (created and migrated when new), or

@@ -327,6 +327,117 @@ TEST_P(StoreConformance, UsersSessionsAndTokens) {
   EXPECT_TRUE(store_->list_api_tokens(u->id)->empty());
 }
 
+TEST_P(StoreConformance, StreamReadsTheFilterInIdOrderChunkByChunk) {
+  std::vector<long long> industry;
+  for (int i = 0; i < 23; ++i) {
+    Prospect p = make("p" + std::to_string(i) + "@acme.fr", i % 3 == 0 ? "Industrie" : "Commerce");
+    p.tags = i % 2 ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{};
+    p.custom_fields = {{"rang", std::to_string(i)}};
+    auto made = store_->create_prospect(p);
+    ASSERT_TRUE(made);
+    if (i % 3 == 0) industry.push_back(made->id);
+  }
+  std::vector<long long> seen;
+  std::vector<size_t> sizes;
+  ProspectFilter f;
+  f.sector = {"Industrie"};
+  ASSERT_TRUE(store_->stream_prospects(f, 0, 3, [&](std::vector<Prospect>& chunk) -> bool {
+    sizes.push_back(chunk.size());
+    for (const auto& p : chunk) {
+      seen.push_back(p.id);
+      EXPECT_EQ(p.sector, "Industrie");
+      EXPECT_EQ(p.custom_fields.size(), 1u);
+      if (p.custom_fields.empty()) continue;
+      int rank = std::stoi(p.custom_fields[0].second);
+      EXPECT_EQ(p.tags, rank % 2 ? std::vector<std::string>({"a", "b"}) : std::vector<std::string>{});
+      EXPECT_EQ(p.first_name, "Élodie");
+    }
+    return true;
+  }));
+  EXPECT_EQ(seen, industry);
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 2}));
+
+  // Everything, starting after an id; the consumer keeps chunks by swapping them out, and
+  // stops early.
+  std::vector<std::vector<Prospect>> kept;
+  int calls = 0;
+  ASSERT_TRUE(store_->stream_prospects({}, industry[1], 5, [&](std::vector<Prospect>& chunk) {
+    kept.emplace_back();
+    std::swap(kept.back(), chunk);
+    return ++calls < 2;
+  }));
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].front().id, industry[1] + 1);
+  EXPECT_EQ(kept[1].front().id, kept[0].back().id + 1);
+  EXPECT_EQ(kept[1].size(), 5u);
+}
+
+TEST_P(StoreConformance, StreamSeesWritesBetweenChunksWithoutRepeatingOrSkipping) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store_->create_prospect(make("p" + std::to_string(i) + "@acme.fr")));
+  std::vector<long long> seen;
+  bool wrote = false;
+  ASSERT_TRUE(store_->stream_prospects({}, 0, 4, [&](std::vector<Prospect>& chunk) {
+    for (const auto& p : chunk) seen.push_back(p.id);
+    if (!wrote) {  // between two chunks: one prospect ahead deleted, one added at the end
+      wrote = true;
+      EXPECT_TRUE(store_->delete_prospect(6));
+      EXPECT_TRUE(store_->create_prospect(make("nouveau@acme.fr")));
+    }
+    return true;
+  }));
+  EXPECT_EQ(seen, (std::vector<long long>{1, 2, 3, 4, 5, 7, 8, 9, 10, 11}));
+}
+
+TEST_P(StoreConformance, ExportsWithTheirJobFinishOnceAndExpire) {
+  auto u = store_->create_user({"vendeur@acme.fr", "Vendeur", "member", "hash"}).value();
+  Export e;
+  e.created_by = u.id;
+  e.format = "csv";
+  e.options = R"({"bom":true})";
+  e.filter = R"({"status":"new"})";
+  e.columns = {"email", "custom:couleur"};
+  long long seen_id = 0;
+  auto made = store_->create_export(
+      e,
+      [&](long long id) {
+        seen_id = id;
+        return NewJob{"export", "{\"export_id\":" + std::to_string(id) + "}", u.id, 3, "lignes"};
+      },
+      1000);
+  ASSERT_TRUE(made) << made.error().message;
+  auto [exp, job] = *made;
+  EXPECT_EQ(exp.id, seen_id);
+  EXPECT_EQ(exp.job_id, job.id);
+  EXPECT_EQ(exp.state, "pending");
+  EXPECT_EQ(exp.columns, e.columns);
+  EXPECT_EQ(exp.filter, e.filter);
+  EXPECT_EQ(job.type, "export");
+  EXPECT_EQ(store_->list_exports(u.id, 10)->size(), 1u);
+  EXPECT_EQ(store_->list_exports(u.id + 1, 10)->size(), 0u);
+  EXPECT_EQ(store_->list_exports(std::nullopt, 10)->size(), 1u);
+  EXPECT_EQ(store_->get_export(exp.id + 100).error().code, Error::Code::NotFound);
+
+  // Only the attempt holding the running job may mark it ready.
+  EXPECT_EQ(store_->finish_export(exp.id, {job.id, 1}, "f.csv", 10, 2, 5000).error().code, Error::Code::Conflict);
+  auto leased = store_->lease_job("w", 2000, 30000);
+  ASSERT_TRUE(leased && *leased);
+  JobFence fence{job.id, (*leased)->attempt};
+  EXPECT_FALSE(store_->finish_export(exp.id, {job.id, fence.attempt + 1}, "f.csv", 10, 2, 5000));
+  auto ready = store_->finish_export(exp.id, fence, "f.csv", 10, 2, 5000);
+  ASSERT_TRUE(ready) << ready.error().message;
+  EXPECT_EQ(ready->state, "ready");
+  EXPECT_EQ(ready->rows, 2);
+  EXPECT_EQ(ready->expires_at, 5000);
+  EXPECT_FALSE(store_->finish_export(exp.id, fence, "f.csv", 10, 2, 5000)) << "once";
+
+  EXPECT_TRUE(store_->expire_exports(4999)->empty());
+  auto expired = store_->expire_exports(5000);
+  ASSERT_EQ(expired->size(), 1u);
+  EXPECT_EQ(expired->front().file_name, "f.csv");
+  EXPECT_EQ(store_->get_export(exp.id)->state, "expired");
+  EXPECT_TRUE(store_->expire_exports(6000)->empty());
+}
+
 // A random sequence of writes, checked against a plain in-memory model after each step.
 TEST_P(StoreConformance, RandomisedAgainstAModel) {
   std::mt19937 rng(7);

@@ -8,6 +8,7 @@ import { Login } from './pages/Login';
 import { Prospects } from './pages/Prospects';
 import { Import } from './pages/Import';
 import { Jobs } from './pages/Jobs';
+import { Exports } from './pages/Exports';
 
 // The dashboard carries the chart library (ECharts): loaded when first shown, not with every page.
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
@@ -79,6 +80,8 @@ export function App() {
           <Import />
         ) : pathname === '/jobs' ? (
           <Jobs />
+        ) : pathname === '/exports' ? (
+          <Exports />
         ) : pathname === '/' ? null : (
           <div className="not-found">
             <h1>{t('notFound.title')}</h1>
@@ -94,6 +97,7 @@ const NAV: readonly (readonly [string, MessageKey])[] = [
   ['/dashboard', 'nav.dashboard'],
   ['/prospects', 'nav.prospects'],
   ['/import', 'nav.import'],
+  ['/exports', 'nav.exports'],
   ['/jobs', 'nav.jobs'],
 ];
 

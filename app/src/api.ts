@@ -4,6 +4,7 @@
 import type { Prospect, ProspectInput, ProspectQuery, Facets, BulkRequest } from './models/prospect';
 import { queryToParams } from './models/prospect';
 import type { DuplicatePolicy, ImportFile, Mapping } from './models/import';
+import type { ExportFile, ExportRequest } from './models/export';
 import type { Job, JobLog, JobQuery } from './models/job';
 import { jobQueryToParams } from './models/job';
 import type { DashboardQuery, Kpis } from './models/kpis';
@@ -274,4 +275,14 @@ export async function retryJob(id: number): Promise<Job> {
 /** The Server-Sent Events stream of a job ("job" and "log" events, until the job ends). */
 export function jobEventsUrl(id: number): string {
   return `${BASE}/jobs/${id}/events`;
+}
+
+// ---- exports ----
+
+export async function createExport(req: ExportRequest): Promise<{ export: ExportFile; job: Job }> {
+  return (await request<{ export: ExportFile; job: Job }>('POST', '/exports', { body: req })).data;
+}
+
+export async function listExports(signal?: AbortSignal): Promise<ExportFile[]> {
+  return (await request<ExportFile[]>('GET', '/exports', { signal })).data;
 }

@@ -276,6 +276,58 @@ Prospect read_prospect(SQLite::Statement& s) {
   return p;
 }
 
+// Like read_prospect, into an existing prospect whose strings' memory is reused (streams);
+// tags are cleared, for the caller to fill.
+void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
+  auto text = [&](int i, std::optional<std::string>& dst) {
+    const unsigned char* t = sqlite3_column_text(st, i);
+    if (!t) {
+      dst.reset();
+      return;
+    }
+    size_t n = static_cast<size_t>(sqlite3_column_bytes(st, i));
+    if (dst) dst->assign(reinterpret_cast<const char*>(t), n);
+    else dst.emplace(reinterpret_cast<const char*>(t), n);
+  };
+  auto integer = [&](int i) -> std::optional<long long> {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_int64(st, i);
+  };
+  p.id = sqlite3_column_int64(st, 0);
+  text(1, p.first_name);
+  text(2, p.last_name);
+  text(3, p.email);
+  text(4, p.phone);
+  text(5, p.company);
+  text(6, p.job_title);
+  text(7, p.sector);
+  text(8, p.city);
+  text(9, p.postal_code);
+  text(10, p.region);
+  p.country.assign(reinterpret_cast<const char*>(sqlite3_column_text(st, 11)),
+                   static_cast<size_t>(sqlite3_column_bytes(st, 11)));
+  text(12, p.company_size);
+  p.employees = integer(13);
+  if (sqlite3_column_type(st, 14) == SQLITE_NULL) p.annual_revenue.reset();
+  else p.annual_revenue = sqlite3_column_double(st, 14);
+  text(15, p.source);
+  p.status.assign(reinterpret_cast<const char*>(sqlite3_column_text(st, 16)),
+                  static_cast<size_t>(sqlite3_column_bytes(st, 16)));
+  text(17, p.owner);
+  text(18, p.notes);
+  {
+    const char* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 19));
+    size_t n = static_cast<size_t>(sqlite3_column_bytes(st, 19));
+    if (n <= 2) p.custom_fields.clear();  // "{}": the common case, without parsing
+    else p.custom_fields = custom_fields_from_json(std::string_view(t, n));
+  }
+  p.opted_out = sqlite3_column_int(st, 20) != 0;
+  p.created_at = sqlite3_column_int64(st, 21);
+  p.updated_at = sqlite3_column_int64(st, 22);
+  p.last_contact_at = integer(23);
+  p.tags.clear();  // read separately
+}
+
 // The WHERE clause of a filter. Column names are literals from this function; every value
 // is bound.
 struct Where {
@@ -886,6 +938,74 @@ class SqliteStore final : public Store {
     });
   }
 
+  Status stream_prospects(const ProspectFilter& f, long long after_id, long long chunk_rows,
+                          const std::function<bool(std::vector<Prospect>&)>& each) override {
+    return guarded([&]() -> Status {
+      Where w = build_where(f);
+      // Keyset paging on the primary key: each chunk starts where the previous one ended,
+      // whatever was inserted or deleted between them.
+      std::string sql = std::string("SELECT ") + kProspectColumns + " FROM prospects" +
+                        (w.sql.empty() ? " WHERE id > ?" : w.sql + " AND id > ?") + " ORDER BY id LIMIT ?";
+      std::vector<Prospect> chunk;
+      long long last = after_id;
+      const long long limit = std::max(1LL, chunk_rows);
+      while (true) {
+        size_t n = 0;
+        {
+          auto c = pool_.take();
+          ReadTx tx(c->db());
+          // A raw statement (prepared per chunk: ~0.1 ms for thousands of rows): rows are
+          // read through the C API into reused prospects, without a wrapper per cell.
+          sqlite3* db = c->db().getHandle();
+          sqlite3_stmt* raw = nullptr;
+          if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+            return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
+          std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+          int k = 1;
+          for (const auto& b : w.binds) {
+            if (auto* v = std::get_if<long long>(&b)) sqlite3_bind_int64(raw, k, *v);
+            else if (auto* d = std::get_if<double>(&b)) sqlite3_bind_double(raw, k, *d);
+            else if (auto* t = std::get_if<std::string>(&b))
+              sqlite3_bind_text(raw, k, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+            else sqlite3_bind_null(raw, k);
+            ++k;
+          }
+          sqlite3_bind_int64(raw, k, last);
+          sqlite3_bind_int64(raw, k + 1, limit);
+          int rc;
+          while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+            if (n == chunk.size()) chunk.emplace_back();
+            read_prospect_into(raw, chunk[n++]);
+          }
+          if (rc != SQLITE_DONE) return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
+          // The chunk's tags in one range read of the (prospect_id, tag) index, merged in id
+          // order (a correlated subquery per row took half of the time of a whole export).
+          if (n > 0) {
+            auto& t = c->q("prospect-tags-range");
+            t.bind(1, static_cast<int64_t>(chunk[0].id));
+            t.bind(2, static_cast<int64_t>(chunk[n - 1].id));
+            size_t i = 0;
+            while (t.executeStep()) {
+              long long pid = t.getColumn(0).getInt64();
+              while (i < n && chunk[i].id < pid) ++i;
+              if (i == n) break;
+              if (chunk[i].id == pid) {
+                auto col = t.getColumn(1);
+                chunk[i].tags.emplace_back(col.getText(), static_cast<size_t>(col.getBytes()));
+              }
+            }
+            t.tryReset();
+          }
+        }
+        if (n == 0) return {};
+        chunk.resize(n);
+        last = chunk.back().id;
+        if (!each(chunk)) return {};
+        if (static_cast<long long>(n) < limit) return {};
+      }
+    });
+  }
+
   // ---- jobs ----
   Result<Job> create_job(const NewJob& j, long long now_ms) override {
     return guarded([&]() -> Result<Job> {
@@ -1279,6 +1399,100 @@ class SqliteStore final : public Store {
     });
   }
 
+  // ---- exports ----
+  Result<std::pair<Export, Job>> create_export(const Export& e, const std::function<NewJob(long long)>& j,
+                                               long long now_ms) override {
+    return guarded([&]() -> Result<std::pair<Export, Job>> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto& s = c->q("export-create");
+      bind_opt(s, 1, e.created_by);
+      s.bind(2, e.format);
+      s.bind(3, e.options);
+      s.bind(4, e.filter);
+      s.bind(5, nlohmann::json(e.columns).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      s.bind(6, static_cast<int64_t>(e.created_at ? e.created_at : now_ms / 1000));
+      s.exec();
+      long long id = c->db().getLastInsertRowid();
+      long long job_id = insert_job(*c, j(id), now_ms);
+      auto& u = c->q("export-set-job");
+      u.bind(1, static_cast<int64_t>(id));
+      u.bind(2, static_cast<int64_t>(job_id));
+      u.exec();
+      auto saved = get_export_on(*c, id);
+      if (!saved) return fail(saved.error());
+      auto job = get_job_on(*c, job_id);
+      if (!job) return fail(job.error());
+      tx.commit();
+      return std::pair<Export, Job>{std::move(*saved), std::move(*job)};
+    });
+  }
+
+  Result<Export> get_export(long long id) override {
+    return guarded([&]() -> Result<Export> {
+      auto c = pool_.take();
+      return get_export_on(*c, id);
+    });
+  }
+
+  Result<std::vector<Export>> list_exports(std::optional<long long> created_by, long long limit) override {
+    return guarded([&]() -> Result<std::vector<Export>> {
+      auto c = pool_.take();
+      auto& s = c->q("export-list");
+      bind_opt(s, 1, created_by);
+      s.bind(2, static_cast<int64_t>(limit));
+      std::vector<Export> out;
+      while (s.executeStep()) out.push_back(read_export(s));
+      return out;
+    });
+  }
+
+  Result<Export> finish_export(long long id, const JobFence& fence, const std::string& file_name, long long size,
+                               long long rows, long long expires_at) override {
+    return guarded([&]() -> Result<Export> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto& s = c->q("export-finish");
+      s.bind(1, static_cast<int64_t>(id));
+      s.bind(2, file_name);
+      s.bind(3, static_cast<int64_t>(size));
+      s.bind(4, static_cast<int64_t>(rows));
+      s.bind(5, static_cast<int64_t>(expires_at));
+      s.bind(6, static_cast<int64_t>(fence.job_id));
+      s.bind(7, fence.attempt);
+      if (s.exec() == 0) {
+        auto existing = get_export_on(*c, id);
+        if (!existing) return fail(existing.error());
+        return fail(lost_lease(fence));
+      }
+      auto out = get_export_on(*c, id);
+      if (!out) return out;
+      tx.commit();
+      return out;
+    });
+  }
+
+  Result<std::vector<Export>> expire_exports(long long now) override {
+    return guarded([&]() -> Result<std::vector<Export>> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      std::vector<Export> out;
+      {
+        auto& s = c->q("export-expired");
+        s.bind(1, static_cast<int64_t>(now));
+        while (s.executeStep()) out.push_back(read_export(s));
+        s.reset();
+      }
+      for (const auto& e : out) {
+        auto& u = c->q("export-expire");
+        u.bind(1, static_cast<int64_t>(e.id));
+        u.exec();
+      }
+      tx.commit();
+      return out;
+    });
+  }
+
  private:
   static Error lost_lease(const JobFence& f) {
     return Error::Conflict("job", "la tâche " + std::to_string(f.job_id) + " n'est plus tenue par la tentative " +
@@ -1371,6 +1585,35 @@ class SqliteStore final : public Store {
     ImportFile f = read_import(s);
     s.tryReset();
     return f;
+  }
+
+  static Export read_export(SQLite::Statement& s) {
+    Export e;
+    e.id = s.getColumn(0).getInt64();
+    e.created_by = col_int(s, 1);
+    e.format = s.getColumn(2).getString();
+    e.options = s.getColumn(3).getString();
+    e.filter = s.getColumn(4).getString();
+    auto cols = nlohmann::json::parse(s.getColumn(5).getString(), nullptr, false);
+    if (cols.is_array())
+      for (const auto& c : cols) e.columns.push_back(c.is_string() ? c.get<std::string>() : std::string());
+    e.job_id = col_int(s, 6);
+    e.state = s.getColumn(7).getString();
+    e.file_name = s.getColumn(8).getString();
+    e.size = s.getColumn(9).getInt64();
+    e.rows = s.getColumn(10).getInt64();
+    e.created_at = s.getColumn(11).getInt64();
+    e.expires_at = col_int(s, 12);
+    return e;
+  }
+
+  Result<Export> get_export_on(Connection& c, long long id) {
+    auto& s = c.q("export-get");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return fail(Error::NotFound("export", id));
+    Export e = read_export(s);
+    s.tryReset();
+    return e;
   }
 
   static User read_user(SQLite::Statement& s) {

@@ -13,6 +13,7 @@ import { navigate, useLocation } from '../router';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DayFilter } from '../components/DayFilter';
 import { DebouncedInput } from '../components/DebouncedInput';
+import { ExportDialog } from '../components/ExportDialog';
 import { FacetFilter, type FacetOption } from '../components/FacetFilter';
 import { ProspectForm } from '../components/ProspectForm';
 import { describeError } from '../components/errors';
@@ -41,6 +42,7 @@ export function Prospects() {
   const [reload, setReload] = useState(0);
 
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [exporting, setExporting] = useState(false);
   const [allMatching, setAllMatching] = useState(false);
   const [editing, setEditing] = useState<Prospect | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Prospect | null>(null);
@@ -229,6 +231,9 @@ export function Prospects() {
             aria-label={t('prospects.search')}
           />
         </label>
+        <button type="button" className="btn" onClick={() => setExporting(true)} disabled={total === 0}>
+          {t('export.button')}
+        </button>
         <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
           + {t('prospects.add')}
         </button>
@@ -281,6 +286,19 @@ export function Prospects() {
         />
       )}
 
+      {exporting && (
+        <ExportDialog
+          // Ticked rows are exported as a selection; "all matching" and no selection export the filter.
+          ids={!allMatching && selected.size > 0 ? [...selected] : null}
+          filter={queryToBulkFilter(query)}
+          count={!allMatching && selected.size > 0 ? selected.size : total}
+          onClose={() => setExporting(false)}
+          onStarted={() => {
+            setExporting(false);
+            navigate('/exports');
+          }}
+        />
+      )}
       {toast && (
         <div className="alert alert-success" role="status">
           {toast}

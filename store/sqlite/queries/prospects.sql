@@ -42,6 +42,10 @@ DELETE FROM prospects WHERE id = ?1;
 -- The tags of one prospect, sorted.
 SELECT tag FROM prospect_tags WHERE prospect_id = ?1 ORDER BY tag;
 
+-- name: prospect-tags-range
+-- The tags of prospects ?1..?2, by prospect then tag (exports read them a chunk at a time).
+SELECT prospect_id, tag FROM prospect_tags WHERE prospect_id BETWEEN ?1 AND ?2 ORDER BY prospect_id, tag;
+
 -- name: prospect-tag-add
 -- Gives a tag to a prospect (idempotent).
 INSERT OR IGNORE INTO prospect_tags (tag, prospect_id) VALUES (?2, ?1);
