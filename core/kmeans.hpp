@@ -8,8 +8,11 @@
 // ours: FAISS 1.7 starts from random rows, which on segment data (few, unequal, well-separated
 // groups) often puts two seeds in one group and none in another; greedy k-means++ (the seeding
 // of scikit-learn) on a sample avoids that, and `restarts` independent seedings keep the
-// lowest inertia. Iterations stop on scikit-learn's rule (total squared centroid shift below
-// `tolerance` times the mean column variance) or at `max_iterations`.
+// lowest inertia. On more than `restart_sample` rows the restarts compete on a sample of that
+// size and only the winner is iterated on every row (most of the cost of a restart is finding
+// its basin, which a sample shows as well). Iterations stop on scikit-learn's rule (total
+// squared centroid shift below `tolerance` times the mean column variance) or at
+// `max_iterations`.
 //
 // Deterministic: the same matrix, options and thread count give the same centroids and labels
 // (own PRNG; FAISS sums each centroid in row order).
@@ -34,11 +37,12 @@ struct MatrixView {
 struct KMeansOptions {
   int k = 8;
   uint64_t seed = 0;
-  int restarts = 3;          // independent seedings; the lowest inertia is kept
+  int restarts = 10;         // independent seedings; the lowest inertia is kept
   int max_iterations = 100;  // per restart
   double tolerance = 1e-4;   // scikit-learn's `tol`
   int threads = 0;           // OpenMP threads; 0: one per core
   size_t seeding_sample = 50000;  // rows the k-means++ seeding looks at
+  size_t restart_sample = 20000;  // above this many rows, restarts compete on a sample of it
 };
 
 // k centroids of `cols` floats, row-major: enough to assign new rows later.
@@ -52,7 +56,7 @@ struct KMeansFit {
   KMeansModel model;
   std::vector<int32_t> labels;  // per row, in [0, k)
   double inertia = 0;           // sum of squared distances of rows to their centroid
-  int iterations = 0;           // of the kept restart
+  int iterations = 0;           // over every row (of the kept restart)
 };
 
 struct Assignment {

@@ -83,6 +83,25 @@ TEST(KMeans, PlantedSegmentsAreRecovered) {
   }
 }
 
+// Above restart_sample rows the restarts compete on a sample and only the winner sees every
+// row: the result must be as good, and as repeatable.
+TEST(KMeans, RestartsOnASampleThenEveryRowRecoverPlantedSegmentsRepeatably) {
+  auto ps = planted(5, 6000, 0.15, 77);
+  auto m = encode(ps);
+  KMeansOptions o;
+  o.k = 5;
+  o.seed = 9;
+  o.restart_sample = 800;
+  auto a = kmeans_fit(view(m), o), b = kmeans_fit(view(m), o);
+  ASSERT_TRUE(a && b);
+  EXPECT_GE(*adjusted_rand_index(a->labels, planted_labels(5, ps.size())), 0.9);
+  EXPECT_EQ(a->labels, b->labels);
+  EXPECT_EQ(a->model.centroids, b->model.centroids);
+  auto again = kmeans_assign(a->model, view(m));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->labels, a->labels);  // the labels are those of the final centroids, on every row
+}
+
 TEST(KMeans, TheSameSeedGivesTheSameCentroidsAndLabels) {
   auto ps = planted(5, 4000, 0.3, 1);  // noisy: a fit that could wander if anything were random
   auto m = encode(ps);
