@@ -66,3 +66,6 @@ echo
 bench/import.sh "$BIN"
 echo
 bench/kpis.sh "$BIN"
+
+echo
+bench/kmeans.sh "$BIN"
