@@ -204,20 +204,7 @@ Result<KMeansFit> kmeans_fit(MatrixView x, const KMeansOptions& o) {
   ThreadScope threads(o.threads, x.rows * x.cols);
   const size_t d = x.cols;
 
-  // scikit-learn's tolerance: relative to the mean variance of the columns.
-  std::vector<double> mean(d, 0), m2(d, 0);
-  for (size_t i = 0; i < x.rows; ++i)
-    for (size_t j = 0; j < d; ++j) mean[j] += x.row(i)[j];
-  for (auto& v : mean) v /= static_cast<double>(x.rows);
-  for (size_t i = 0; i < x.rows; ++i)
-    for (size_t j = 0; j < d; ++j) {
-      double t = x.row(i)[j] - mean[j];
-      m2[j] += t * t;
-    }
-  double variance = 0;
-  for (auto v : m2) variance += v / static_cast<double>(x.rows);
-  const double tolerance = o.tolerance * variance / static_cast<double>(d);
-
+  double tolerance = 0;  // set below, before the first iteration
   // Lloyd iterations from `centroids` (k × d, updated in place) over `rows`; returns how many.
   auto iterate = [&](MatrixView rows, std::vector<float>& centroids) -> Result<int> {
     ThreadScope scope(o.threads, rows.rows * d);  // a sample gets the threads its size is worth
@@ -252,9 +239,10 @@ Result<KMeansFit> kmeans_fit(MatrixView x, const KMeansOptions& o) {
 
   // The restarts compete on a sample when there are many rows: a restart's outcome (which
   // basin the seeds fall into) shows as well on 20,000 rows as on millions, at a fraction of
-  // the cost, so more of them can be afforded. The winner is then iterated on every row, from centroids already close to it.
-  // They are ranked on another, larger sample: on the rows they were fitted to, basins a few
-  // tenths of a percent apart swap places, and ranking on every row costs a pass each.
+  // the cost, so more of them can be afforded. The winner is then iterated on every row, from
+  // centroids already close to it. They are ranked on another, larger sample: on the rows they
+  // were fitted to, basins a few tenths of a percent apart swap places, and ranking on every
+  // row would cost a pass each.
   auto copy_sample = [&](size_t count, uint64_t salt, std::vector<float>& out) -> MatrixView {
     if (x.rows <= count) return x;
     std::vector<size_t> rows = sample_rows(x.rows, count, o.seed ^ salt);
@@ -268,6 +256,20 @@ Result<KMeansFit> kmeans_fit(MatrixView x, const KMeansOptions& o) {
     trial = copy_sample(o.restart_sample, 0xC1A55E5ull, trial_rows);
     rank = copy_sample(4 * o.restart_sample, 0x7A4Bull, rank_rows);
   }
+  // scikit-learn's tolerance: relative to the mean variance of the columns (estimated on the
+  // ranking sample: a stopping threshold needs no more precision, and it saves two passes).
+  std::vector<double> sum(d, 0), sum2(d, 0);
+  for (size_t i = 0; i < rank.rows; ++i)
+    for (size_t j = 0; j < d; ++j) {
+      double v = rank.row(i)[j];
+      sum[j] += v;
+      sum2[j] += v * v;
+    }
+  double variance = 0;
+  const double n = static_cast<double>(rank.rows);
+  for (size_t j = 0; j < d; ++j) variance += std::max(0.0, sum2[j] / n - (sum[j] / n) * (sum[j] / n));
+  tolerance = o.tolerance * variance / static_cast<double>(d);
+
   KMeansFit best;
   best.inertia = std::numeric_limits<double>::infinity();
   Rng seeds{o.seed};
