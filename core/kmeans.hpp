@@ -6,7 +6,7 @@
 // The iterations are FAISS's (faiss::Clustering over an exact faiss::IndexFlatL2: the
 // distances are BLAS products, hence libopenblas0-openmp as the active BLAS). The seeding is
 // ours: FAISS 1.7 starts from random rows, which on segment data (few, unequal, well-separated
-// groups) often puts two seeds in one group and none in another; greedy k-means++ (the seeding
+// groups) can put two seeds in one group and none in another; greedy k-means++ (the seeding
 // of scikit-learn) on a sample avoids that, and `restarts` independent seedings keep the
 // lowest inertia. On more than `restart_sample` rows the restarts compete on a sample of that
 // size and only the winner is iterated on every row (most of the cost of a restart is finding
@@ -18,7 +18,8 @@
 // (own PRNG; FAISS sums each centroid in row order).
 //
 // Threads: each function may run on any thread and concurrently with the others; each uses
-// `threads` OpenMP threads (set for the calling thread only) for its duration.
+// at most `threads` OpenMP threads (set for the calling thread only, for its duration), one
+// per million matrix values at most: below that, parallel regions cost more than they save.
 #include <cstdint>
 #include <span>
 #include <vector>
