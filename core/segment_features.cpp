@@ -142,7 +142,9 @@ std::vector<std::string> title_words(std::string_view title) {
   return words;
 }
 
-int title_bucket(std::string_view word, int buckets) { return static_cast<int>(fnv1a(word) % buckets); }
+int title_bucket(std::string_view word, int buckets) {
+  return buckets > 0 ? static_cast<int>(fnv1a(word) % static_cast<uint64_t>(buckets)) : 0;
+}
 
 std::string SegmentColumn::name() const {
   switch (kind) {
