@@ -69,3 +69,6 @@ bench/kpis.sh "$BIN"
 
 echo
 bench/export.sh "$BIN"
+
+echo
+bench/kmeans.sh "$BIN"

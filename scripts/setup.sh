@@ -12,10 +12,11 @@ packages=(
   libsodium-dev libphonenumber-dev libspdlog-dev libfmt-dev libcli11-dev libxlsxwriter-dev
   libssl-dev zlib1g-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libfaiss-dev libopenblas0-openmp
   nodejs npm chromium unzip
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk python3-fastapi python3-uvicorn python3-pandas python3-xlsxwriter time)
+  packages+=(wrk python3-fastapi python3-uvicorn python3-pandas python3-xlsxwriter python3-sklearn time)
 fi
 
 missing=()
@@ -36,6 +37,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# k-means (FAISS) runs its distance products through whatever libblas.so.3 the alternatives
+# system points at: the reference BLAS is ~6x slower and the pthread OpenBLAS oversubscribes
+# the cores beside FAISS's own OpenMP threads, so the OpenMP OpenBLAS must be the active one.
+# Checked every run: --set is only called when the link points elsewhere.
+for lib in libblas.so.3 liblapack.so.3; do
+  name=$lib-x86_64-linux-gnu
+  want=/usr/lib/x86_64-linux-gnu/openblas-openmp/$lib
+  if [ "$(update-alternatives --query "$name" 2>/dev/null | awk '/^Value:/ {print $2}')" != "$want" ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO update-alternatives --set "$name" "$want"
+  fi
+done
 
 # The UI's packages: reinstalled only when the lockfile changed since the last install.
 if [ -f app/package-lock.json ]; then

@@ -1,0 +1,327 @@
+#include "core/segment_features.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <set>
+
+namespace mimicom {
+
+namespace {
+
+// Where a chosen field lives in a Prospect.
+enum Source : uint8_t { kSector, kRegion, kCompanySize, kProspectSource, kStatus, kTags, kAnnualRevenue, kEmployees,
+                        kJobTitle, kCustom };
+constexpr std::string_view kCustomPrefix = "custom_fields.";
+
+struct KnownField {
+  std::string_view name;
+  Source source;
+};
+constexpr KnownField kKnown[] = {
+    {"sector", kSector},       {"region", kRegion},       {"company_size", kCompanySize},
+    {"source", kProspectSource}, {"status", kStatus},     {"tags", kTags},
+    {"annual_revenue", kAnnualRevenue}, {"employees", kEmployees}, {"job_title", kJobTitle},
+};
+
+const std::string* category_of(const Prospect& p, uint8_t source) {
+  const std::optional<std::string>* v = nullptr;
+  switch (source) {
+    case kSector: v = &p.sector; break;
+    case kRegion: v = &p.region; break;
+    case kCompanySize: v = &p.company_size; break;
+    case kProspectSource: v = &p.source; break;
+    case kStatus: return p.status.empty() ? nullptr : &p.status;
+    default: return nullptr;
+  }
+  return *v && !(*v)->empty() ? &**v : nullptr;
+}
+
+// A custom field's text as a number: spaces (also non-breaking) are thousands separators and
+// a comma is the decimal point, as French files write them; anything else is not a number.
+std::optional<double> parse_number(std::string_view text) {
+  std::string clean;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = text[i];
+    if (c == ' ' || c == '\t') continue;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(text[i + 2]) == 0xAF) {
+      i += 2;
+      continue;
+    }
+    clean.push_back(c == ',' ? '.' : static_cast<char>(c));
+  }
+  double v = 0;
+  auto [end, ec] = std::from_chars(clean.data(), clean.data() + clean.size(), v);
+  if (clean.empty() || ec != std::errc() || end != clean.data() + clean.size() || !std::isfinite(v))
+    return std::nullopt;
+  return v;
+}
+
+std::optional<double> number_of(const Prospect& p, uint8_t source, const std::string& custom_key) {
+  switch (source) {
+    case kAnnualRevenue:
+      if (p.annual_revenue && std::isfinite(*p.annual_revenue)) return *p.annual_revenue;
+      return std::nullopt;
+    case kEmployees:
+      if (p.employees) return static_cast<double>(*p.employees);
+      return std::nullopt;
+    case kCustom: {
+      // custom_fields is sorted by key (core/models/prospect.hpp).
+      auto it = std::lower_bound(p.custom_fields.begin(), p.custom_fields.end(), custom_key,
+                                 [](const auto& kv, const std::string& k) { return kv.first < k; });
+      if (it == p.custom_fields.end() || it->first != custom_key) return std::nullopt;
+      return parse_number(it->second);
+    }
+    default: return std::nullopt;
+  }
+}
+
+// Revenues run from thousands to billions: the log of the magnitude keeps one large company
+// from outweighing every other column; the sign is kept for the rare negative custom value.
+double log_scaled(double v) { return std::copysign(std::log1p(std::fabs(v)), v); }
+
+// Latin-1 supplement letters (U+00C0..U+00FF, UTF-8 C3 80..C3 BF) without their accents;
+// '*' marks the two that become two letters (æ, ß), ' ' the signs that separate words.
+constexpr std::string_view kFolded = "aaaaaa*ceeeeiiiidnooooo ouuuuy *aaaaaa*ceeeeiiiidnooooo ouuuuy y";
+
+// Words that say nothing about a job ("Directeur de la communication").
+constexpr std::string_view kStopWords[] = {"and", "au", "aux", "de", "des", "du", "en", "et",
+                                           "la",  "le", "les", "of", "the"};
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+std::vector<std::string> title_words(std::string_view title) {
+  std::string folded;
+  folded.reserve(title.size());
+  for (size_t i = 0; i < title.size(); ++i) {
+    unsigned char c = title[i];
+    if (c < 0x80) {
+      folded.push_back(std::isalnum(c) ? static_cast<char>(std::tolower(c)) : ' ');
+      continue;
+    }
+    unsigned char next = i + 1 < title.size() ? static_cast<unsigned char>(title[i + 1]) : 0;
+    if (c == 0xC3 && next >= 0x80 && next <= 0xBF) {
+      char f = kFolded[next - 0x80];
+      if (f == '*') folded += (next == 0x9F) ? "ss" : "ae";
+      else folded.push_back(f);
+      ++i;
+    } else if (c == 0xC5 && (next == 0x92 || next == 0x93)) {  // Œ œ
+      folded += "oe";
+      ++i;
+    } else {
+      folded.push_back(' ');  // any other non-ASCII byte: a separator
+    }
+  }
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < folded.size()) {
+    while (i < folded.size() && folded[i] == ' ') ++i;
+    size_t start = i;
+    while (i < folded.size() && folded[i] != ' ') ++i;
+    std::string_view w(folded.data() + start, i - start);
+    if (w.size() < 2) continue;  // "d'", "l'", initials
+    if (std::find(std::begin(kStopWords), std::end(kStopWords), w) != std::end(kStopWords)) continue;
+    words.emplace_back(w);
+  }
+  return words;
+}
+
+int title_bucket(std::string_view word, int buckets) {
+  return buckets > 0 ? static_cast<int>(fnv1a(word) % static_cast<uint64_t>(buckets)) : 0;
+}
+
+std::string SegmentColumn::name() const {
+  switch (kind) {
+    case Kind::Category: return field + "=" + value;
+    case Kind::Other: return field + ":other";
+    case Kind::Missing: return field + ":missing";
+    case Kind::Number: return field;
+    case Kind::TitleBucket: return field + "#" + value;
+  }
+  return field;
+}
+
+Result<SegmentEncodingBuilder> SegmentEncodingBuilder::create(SegmentFeatureChoice choice) {
+  std::vector<FieldError> errors;
+  if (choice.fields.empty()) errors.push_back({"fields", "Choisissez au moins un champ"});
+  if (!(choice.min_share >= 0 && choice.min_share < 1))
+    errors.push_back({"min_share", "Doit être compris entre 0 et 1"});
+  if (choice.title_buckets < 1 || choice.title_buckets > 64)
+    errors.push_back({"title_buckets", "Doit être compris entre 1 et 64"});
+  SegmentEncodingBuilder b;
+  std::set<std::string> seen;
+  for (const auto& name : choice.fields) {
+    SegmentEncoding::Field f;
+    f.name = name;
+    if (!seen.insert(name).second) {
+      errors.push_back({"fields", "Champ en double : " + name});
+      continue;
+    }
+    if (name.starts_with(kCustomPrefix) && name.size() > kCustomPrefix.size()) {
+      f.source = kCustom;
+      f.custom_key = name.substr(kCustomPrefix.size());
+    } else {
+      auto it = std::find_if(std::begin(kKnown), std::end(kKnown), [&](const auto& k) { return k.name == name; });
+      if (it == std::end(kKnown)) {
+        errors.push_back({"fields", "Champ inconnu : " + name});
+        continue;
+      }
+      f.source = it->source;
+    }
+    f.type = f.source == kTags                                           ? SegmentEncoding::Type::Tags
+             : f.source == kJobTitle                                     ? SegmentEncoding::Type::Title
+             : (f.source == kAnnualRevenue || f.source == kEmployees || f.source == kCustom)
+                 ? SegmentEncoding::Type::Number
+                 : SegmentEncoding::Type::Category;
+    b.fields_.push_back(std::move(f));
+  }
+  if (!errors.empty()) return fail(Error::Invalid(std::move(errors)));
+  b.choice_ = std::move(choice);
+  b.stats_.resize(b.fields_.size());
+  return b;
+}
+
+void SegmentEncodingBuilder::add(std::span<const Prospect> prospects) {
+  for (const auto& p : prospects) {
+    for (size_t f = 0; f < fields_.size(); ++f) {
+      const auto& field = fields_[f];
+      Stats& s = stats_[f];
+      switch (field.type) {
+        case SegmentEncoding::Type::Category:
+          if (const std::string* v = category_of(p, field.source)) {
+            auto it = s.counts.find(*v);
+            if (it == s.counts.end()) s.counts.emplace(*v, 1);
+            else ++it->second;
+          }
+          break;
+        case SegmentEncoding::Type::Tags:
+          for (const auto& t : p.tags) ++s.counts[t];  // tags are unique per prospect
+          break;
+        case SegmentEncoding::Type::Number:
+          if (auto v = number_of(p, field.source, field.custom_key)) {
+            double x = log_scaled(*v);
+            ++s.present;
+            double delta = x - s.mean;
+            s.mean += delta / static_cast<double>(s.present);
+            s.m2 += delta * (x - s.mean);
+          }
+          break;
+        case SegmentEncoding::Type::Title: break;  // hashed: nothing to learn
+      }
+    }
+    ++count_;
+  }
+}
+
+SegmentEncoding SegmentEncodingBuilder::finish() const {
+  SegmentEncoding e;
+  e.title_buckets_ = choice_.title_buckets;
+  for (size_t f = 0; f < fields_.size(); ++f) {
+    SegmentEncoding::Field field = fields_[f];
+    const Stats& s = stats_[f];
+    field.first_column = e.columns_.size();
+    auto add = [&](SegmentColumn::Kind kind, std::string value = {}) {
+      e.columns_.push_back({field.name, kind, std::move(value)});
+      return e.columns_.size() - 1;
+    };
+    switch (field.type) {
+      case SegmentEncoding::Type::Category:
+      case SegmentEncoding::Type::Tags: {
+        // Most frequent first, ties by text: the same data gives the same columns.
+        std::vector<std::pair<std::string, long long>> kept;
+        for (const auto& [value, n] : s.counts)
+          if (count_ > 0 && static_cast<double>(n) >= choice_.min_share * static_cast<double>(count_))
+            kept.emplace_back(value, n);
+        std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        for (const auto& [value, n] : kept) field.columns.emplace(value, add(SegmentColumn::Kind::Category, value));
+        field.other_column = add(SegmentColumn::Kind::Other);
+        field.missing_column = add(SegmentColumn::Kind::Missing);
+        break;
+      }
+      case SegmentEncoding::Type::Number: {
+        field.mean = s.mean;
+        double var = s.present > 1 ? s.m2 / static_cast<double>(s.present) : 0;
+        // A constant (or absent) field: any scale gives zeros; 1 avoids dividing by zero.
+        field.std = var > 1e-24 ? std::sqrt(var) : 1;
+        add(SegmentColumn::Kind::Number);
+        field.missing_column = add(SegmentColumn::Kind::Missing);
+        break;
+      }
+      case SegmentEncoding::Type::Title:
+        for (int b = 0; b < choice_.title_buckets; ++b) add(SegmentColumn::Kind::TitleBucket, std::to_string(b));
+        field.missing_column = add(SegmentColumn::Kind::Missing);
+        break;
+    }
+    e.fields_.push_back(std::move(field));
+  }
+  return e;
+}
+
+FeatureMatrix SegmentEncoding::encode(std::span<const Prospect> prospects) const {
+  FeatureMatrix m;
+  m.rows = prospects.size();
+  m.cols = columns_.size();
+  m.values.resize(m.rows * m.cols);
+  encode_into(prospects, m.values);
+  return m;
+}
+
+void SegmentEncoding::encode_into(std::span<const Prospect> prospects, std::span<float> out) const {
+  const size_t cols = columns_.size();
+  std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(prospects.size() * cols), 0.0f);
+  for (size_t r = 0; r < prospects.size(); ++r) {
+    const Prospect& p = prospects[r];
+    float* row = out.data() + r * cols;
+    for (const auto& field : fields_) {
+      switch (field.type) {
+        case Type::Category: {
+          const std::string* v = category_of(p, field.source);
+          if (!v) {
+            row[field.missing_column] = 1;
+            break;
+          }
+          auto it = field.columns.find(*v);
+          row[it == field.columns.end() ? field.other_column : it->second] = 1;
+          break;
+        }
+        case Type::Tags:
+          if (p.tags.empty()) row[field.missing_column] = 1;
+          for (const auto& t : p.tags) {
+            auto it = field.columns.find(t);
+            row[it == field.columns.end() ? field.other_column : it->second] = 1;
+          }
+          break;
+        case Type::Number:
+          if (auto v = number_of(p, field.source, field.custom_key))
+            row[field.first_column] = static_cast<float>((log_scaled(*v) - field.mean) / field.std);
+          else
+            row[field.missing_column] = 1;  // the value stays at the mean: 0
+          break;
+        case Type::Title: {
+          auto words = p.job_title ? title_words(*p.job_title) : std::vector<std::string>{};
+          if (words.empty()) row[field.missing_column] = 1;
+          for (const auto& w : words) row[field.first_column + title_bucket(w, title_buckets_)] = 1;
+          break;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace mimicom
