@@ -464,6 +464,7 @@ Status XlsxWriter::open(const std::string& path, const Options& o) {
 }
 
 Status XlsxWriter::begin_row() {
+  if (!impl_ || !impl_->worker.joinable()) return fail(Error::Internal("classeur non ouvert"));
   if (rows_ >= kMaxRows)
     return fail(Error::Invalid("rows", "une feuille XLSX contient au plus 1 048 576 lignes"));
   ++rows_;
@@ -550,7 +551,7 @@ Status XlsxWriter::end_row() {
 Status XlsxWriter::hand_off() { return impl_->hand_off(buf_); }
 
 Status XlsxWriter::finish(bool sync) {
-  if (!impl_ || impl_->fd < 0) return fail(Error::Internal("classeur non ouvert"));
+  if (!impl_ || impl_->fd < 0 || !impl_->worker.joinable()) return fail(Error::Internal("classeur non ouvert"));
   Impl& im = *impl_;
   buf_ += "</sheetData>";
   std::string ref;  // A1:F3
@@ -589,10 +590,14 @@ Status XlsxWriter::finish(bool sync) {
                   "<workbookPr/><bookViews><workbookView/></bookViews><sheets><sheet name=\"" + sheet_name +
                   "\" sheetId=\"1\" r:id=\"rId1\"/></sheets>";
   if (!ref.empty()) {
-    // Excel's hidden name for the autofilter: 'Sheet name'!$A$1:$F$3.
-    std::string quoted = "'";
+    // Excel's hidden name for the autofilter: Prospects!$A$1:$F$3 ('Sheet name'!… when the
+    // name needs quotes).
+    bool plain = !o_.sheet_name.empty() && !(o_.sheet_name[0] >= '0' && o_.sheet_name[0] <= '9');
+    for (char c : o_.sheet_name)
+      plain = plain && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    std::string quoted = plain ? "" : "'";
     for (char c : sheet_name) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-    quoted += "'";
+    if (!plain) quoted += "'";
     std::string abs = "$A$1:$";
     append_column_name(abs, max_cols_ - 1);
     abs += "$" + std::to_string(rows_);

@@ -160,13 +160,30 @@ TEST_F(XlsxFile, CellsPaneAndAutofilter) {
   EXPECT_EQ(sheet.find("<f>"), std::string::npos);
   std::string wb = part(path, "xl/workbook.xml");
   EXPECT_NE(wb.find("<sheet name=\"Prospects\" sheetId=\"1\" r:id=\"rId1\"/>"), std::string::npos);
-  EXPECT_NE(wb.find("<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'Prospects'!$A$1:$E$3"
+  EXPECT_NE(wb.find("<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">Prospects!$A$1:$E$3"
                     "</definedName>"),
             std::string::npos) << wb;
   std::string styles = part(path, "xl/styles.xml");
   EXPECT_NE(styles.find("<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"),
             std::string::npos);
   EXPECT_NE(styles.find("<font><b/>"), std::string::npos);
+}
+
+TEST_F(XlsxFile, ASheetNameWithASpaceIsQuotedInTheFilterName) {
+  if (!has("unzip")) GTEST_SKIP() << "unzip is not installed";
+  std::string path = (dir_ / "q.xlsx").string();
+  XlsxWriter w;
+  XlsxWriter::Options o;
+  o.sheet_name = "L'équipe & co";
+  ASSERT_TRUE(w.open(path, o));
+  ASSERT_TRUE(w.begin_row());
+  w.bold_text("a");
+  w.bold_text("b");
+  ASSERT_TRUE(w.end_row());
+  ASSERT_TRUE(w.finish(false));
+  std::string wb = part(path, "xl/workbook.xml");
+  EXPECT_NE(wb.find("<sheet name=\"L'équipe &amp; co\""), std::string::npos) << wb;
+  EXPECT_NE(wb.find(">'L''équipe &amp; co'!$A$1:$B$1</definedName>"), std::string::npos) << wb;
 }
 
 TEST_F(XlsxFile, EveryPartIsWellFormedXml) {
