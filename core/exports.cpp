@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <charconv>
@@ -13,6 +12,7 @@
 
 #include "core/clock.hpp"
 #include "core/csv_writer.hpp"
+#include "core/xlsx_writer.hpp"
 
 namespace mimicom {
 
@@ -469,107 +469,67 @@ class TextExportWriter final : public ExportWriter {
   std::vector<ExportColumn> cols_;
 };
 
-// XLSX with libxlsxwriter in constant-memory mode (each row goes to a temporary file as it is
-// written; strings inline, no shared-string table): memory stays flat whatever the rows.
-// Text is always a string cell — never a formula, whatever it starts with.
+// XLSX with our streaming writer (core/xlsx_writer.hpp: why not libxlsxwriter): rows go
+// through a reused buffer to a compression thread and straight into the file, so memory stays
+// flat whatever the rows. Text is always an inline string cell — never a formula, whatever it
+// starts with.
 class XlsxExportWriter final : public ExportWriter {
-  // A cell holds 32,767 characters; counting bytes keeps under it.
-  static constexpr size_t kXlsxMaxCellBytes = 32767;
-
  public:
-  XlsxExportWriter(std::string path, std::string tmp_dir) : path_(std::move(path)), tmp_dir_(std::move(tmp_dir)) {}
-  // Without finish(): the workbook is freed without being written (workbook_close would
-  // write the whole file).
-  ~XlsxExportWriter() override {
-    if (wb_) lxw_workbook_free(wb_);
-  }
+  explicit XlsxExportWriter(std::string path) : path_(std::move(path)) {}
 
   Status begin(const std::vector<ExportColumn>& cols) override {
     cols_ = cols;
-    lxw_workbook_options o{};
-    o.constant_memory = LXW_TRUE;
-    o.tmpdir = tmp_dir_.data();
-    wb_ = workbook_new_opt(path_.c_str(), &o);
-    if (!wb_) return fail(Error::Internal("création du classeur " + path_ + " impossible"));
-    ws_ = workbook_add_worksheet(wb_, "Prospects");
-    bold_ = workbook_add_format(wb_);
-    format_set_bold(bold_);
-    worksheet_freeze_panes(ws_, 1, 0);
-    for (size_t c = 0; c < cols_.size(); ++c)
-      if (worksheet_write_string(ws_, 0, static_cast<lxw_col_t>(c), cols_[c].name.c_str(), bold_) != LXW_NO_ERROR)
-        return fail(Error::Internal("écriture de l'en-tête du classeur impossible"));
-    return {};
+    XlsxWriter::Options o;
+    o.sheet_name = "Prospects";
+    if (auto st = xlsx_.open(path_, o); !st) return st;
+    if (auto st = xlsx_.begin_row(); !st) return st;
+    for (const auto& c : cols_) xlsx_.bold_text(c.name);
+    return xlsx_.end_row();
   }
 
   Status write(const Prospect& p) override {
     if (row_ >= kXlsxMaxRows)
       return fail(Error::Invalid("format", "une feuille XLSX contient au plus 1 048 575 lignes : exportez en CSV"));
     ++row_;
+    if (auto st = xlsx_.begin_row(); !st) return st;
     std::string_view v;
-    for (size_t i = 0; i < cols_.size(); ++i) {
-      const auto& c = cols_[i];
-      auto col = static_cast<lxw_col_t>(i);
-      lxw_error e = LXW_NO_ERROR;
+    for (const auto& c : cols_) {
       switch (c.kind) {
         case K::Integer:
-          if (auto n = integer_of(p, c.field)) e = worksheet_write_number(ws_, row_, col, static_cast<double>(*n), nullptr);
+          if (auto n = integer_of(p, c.field)) xlsx_.integer(*n);
+          else xlsx_.empty();
           break;
         case K::Number:
-          if (p.annual_revenue) e = worksheet_write_number(ws_, row_, col, *p.annual_revenue, nullptr);
+          if (p.annual_revenue) xlsx_.number(*p.annual_revenue);
+          else xlsx_.empty();
           break;
         case K::Bool:
-          e = worksheet_write_boolean(ws_, row_, col, p.opted_out, nullptr);
+          xlsx_.boolean(p.opted_out);
           break;
         default:
-          if (cell_text(p, c, scratch_, v)) e = write_text(col, v);
+          if (cell_text(p, c, scratch_, v)) xlsx_.text(v);
+          else xlsx_.empty();
       }
-      if (e != LXW_NO_ERROR)
-        return fail(Error::Internal(std::string("écriture du classeur impossible : ") + lxw_strerror(e)));
     }
-    return {};
+    return xlsx_.end_row();
   }
 
-  Status finish() override {
-    if (!cols_.empty()) worksheet_autofilter(ws_, 0, 0, row_, static_cast<lxw_col_t>(cols_.size() - 1));
-    lxw_error e = workbook_close(wb_);
-    wb_ = nullptr;
-    if (e != LXW_NO_ERROR)
-      return fail(Error::Internal(std::string("écriture du classeur impossible : ") + lxw_strerror(e)));
-    // libxlsxwriter closed the file: open it again to sync it to disk.
-    int fd = ::open(path_.c_str(), O_RDONLY);
-    bool ok = fd >= 0 && ::fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!ok) return fail(Error::Internal("écriture de " + path_ + " impossible (disque plein ?)"));
-    return {};
-  }
+  // Writes the sheet's end, the workbook and the ZIP directory, then syncs and closes.
+  Status finish() override { return xlsx_.finish(true); }
 
  private:
-  // A string cell, NUL-terminated, at most the 32,767 characters a cell holds (cut on a
-  // character boundary).
-  lxw_error write_text(lxw_col_t col, std::string_view v) {
-    size_t n = v.size();
-    if (n > kXlsxMaxCellBytes) {
-      n = kXlsxMaxCellBytes;
-      while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
-    }
-    text_.assign(v.data(), n);
-    return worksheet_write_string(ws_, row_, col, text_.c_str(), nullptr);
-  }
-
-  std::string path_, tmp_dir_;
-  lxw_workbook* wb_ = nullptr;
-  lxw_worksheet* ws_ = nullptr;
-  lxw_format* bold_ = nullptr;
+  std::string path_;
+  XlsxWriter xlsx_;
   std::vector<ExportColumn> cols_;
-  lxw_row_t row_ = 0;
-  std::string scratch_, text_;
+  long long row_ = 0;
+  std::string scratch_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<ExportWriter>> open_export_writer(const ExportOptions& o, const std::string& path,
-                                                         const std::string& tmp_dir) {
-  if (o.format == ExportFormat::Xlsx) return std::unique_ptr<ExportWriter>(std::make_unique<XlsxExportWriter>(path, tmp_dir));
+                                                         const std::string& /*tmp_dir*/) {
+  if (o.format == ExportFormat::Xlsx) return std::unique_ptr<ExportWriter>(std::make_unique<XlsxExportWriter>(path));
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return fail(Error::Internal("création de " + path + " impossible"));
   return std::unique_ptr<ExportWriter>(std::make_unique<TextExportWriter>(o, f, path));

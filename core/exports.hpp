@@ -78,7 +78,8 @@ class ExportWriter {
   virtual Status write(const Prospect& p) = 0;
   virtual Status finish() = 0;
 };
-// `tmp_dir`: where the XLSX library keeps its temporary files (beside the file: same disk).
+// `tmp_dir`: unused since XLSX files are streamed by core/xlsx_writer.hpp (no temporary
+// file); kept so callers need not change.
 Result<std::unique_ptr<ExportWriter>> open_export_writer(const ExportOptions& o, const std::string& path,
                                                          const std::string& tmp_dir);
 

@@ -183,7 +183,7 @@ TEST_F(ExportWriters, XlsxHasTypedCellsFrozenHeaderAndAutofilter) {
   EXPECT_NE(sheet.find("<c r=\"E2\"><v>12000000.5</v></c>"), std::string::npos);
   EXPECT_NE(sheet.find("<c r=\"B2\" t=\"inlineStr\"><is><t>+33612345678</t></is></c>"), std::string::npos);
   // A formula-looking text is a string cell, never an <f> formula.
-  EXPECT_NE(sheet.find("<c r=\"C2\" t=\"inlineStr\"><is><t>=HYPERLINK(\"http://x\")</t></is></c>"),
+  EXPECT_NE(sheet.find("<c r=\"C2\" t=\"inlineStr\"><is><t>=HYPERLINK(&quot;http://x&quot;)</t></is></c>"),
             std::string::npos);
   EXPECT_EQ(sheet.find("<f>"), std::string::npos);
   EXPECT_NE(sheet.find("<t>salon,vip</t>"), std::string::npos);

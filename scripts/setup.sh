@@ -9,11 +9,11 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl
   libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
   libsqlite3-dev libsqlitecpp-dev sqlite3
-  libsodium-dev libphonenumber-dev libspdlog-dev libfmt-dev libcli11-dev libxlsxwriter-dev
+  libsodium-dev libphonenumber-dev libspdlog-dev libfmt-dev libcli11-dev
   libssl-dev zlib1g-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libfaiss-dev libopenblas0-openmp
-  nodejs npm chromium unzip
+  nodejs npm chromium unzip python3 python3-openpyxl
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk python3-fastapi python3-uvicorn python3-pandas python3-xlsxwriter python3-sklearn time)
