@@ -158,23 +158,5 @@ TEST(MergeDuplicate, PoliciesAndWhatAnImportNeverUndoes) {
   EXPECT_FALSE(merge_duplicate(*over, row, DuplicatePolicy::Overwrite));  // nothing left to change
 }
 
-TEST(CsvWriter, FormulasAreNeutralisedAndFieldsQuoted) {
-  for (const char* f : {"=1+1", "+33 6", "-2+3", "@SUM(A1)", "\tx", "\rx", "  =x", "\"=x", "'=x"})
-    EXPECT_TRUE(looks_like_formula(f)) << f;
-  for (const char* f : {"", "Acme", "a=b", "1-2", "jean@x.fr", "   "}) EXPECT_FALSE(looks_like_formula(f)) << f;
-  std::string out;
-  append_csv_field(out, "=HYPERLINK(\"x\")", ';');
-  EXPECT_EQ(out, "\"'=HYPERLINK(\"\"x\"\")\"");
-  out.clear();
-  append_csv_field(out, "a;b", ';');
-  EXPECT_EQ(out, "\"a;b\"");
-  out.clear();
-  append_csv_field(out, "a,b", ';');
-  EXPECT_EQ(out, "a,b");
-  out.clear();
-  append_csv_field(out, "ligne 1\nligne 2", ',');
-  EXPECT_EQ(out, "\"ligne 1\nligne 2\"");
-}
-
 }  // namespace
 }  // namespace mimicom

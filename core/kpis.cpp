@@ -54,14 +54,20 @@ std::string date_text(long long day) {
 
 // Weekly counts from daily ones: contiguous from the first week with a count to the last,
 // the last `max_weeks` at most.
-std::vector<PeriodCount> weekly(const std::vector<long long>& per_day, int max_weeks) {
-  std::vector<PeriodCount> out;
+// The first and last days with a count, or {-1, -1}.
+std::pair<long long, long long> counted_span(const std::vector<long long>& per_day) {
   long long first = -1, last = -1;
   for (long long d = 0; d < static_cast<long long>(per_day.size()); ++d)
     if (per_day[d]) {
       if (first < 0) first = d;
       last = d;
     }
+  return {first, last};
+}
+
+std::vector<PeriodCount> weekly(const std::vector<long long>& per_day, int max_weeks) {
+  std::vector<PeriodCount> out;
+  auto [first, last] = counted_span(per_day);
   if (first < 0) return out;
   long long last_week = week_start(last);
   long long first_week = std::max(week_start(first), last_week - 7LL * (max_weeks - 1));
@@ -75,12 +81,7 @@ std::vector<PeriodCount> weekly(const std::vector<long long>& per_day, int max_w
 
 std::vector<PeriodCount> monthly(const std::vector<long long>& per_day, int max_months) {
   std::vector<PeriodCount> out;
-  long long first = -1, last = -1;
-  for (long long d = 0; d < static_cast<long long>(per_day.size()); ++d)
-    if (per_day[d]) {
-      if (first < 0) first = d;
-      last = d;
-    }
+  auto [first, last] = counted_span(per_day);
   if (first < 0) return out;
   Civil a = civil_from_days(first), b = civil_from_days(last);
   long long from = a.y * 12 + (a.m - 1), to = b.y * 12 + (b.m - 1);
