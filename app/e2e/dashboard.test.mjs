@@ -70,6 +70,9 @@ let dialogs;
 let pageErrors;
 
 const shot = (name) => harness.shot(page, name);
+/** Every chart has drawn its latest numbers and ended its animation (before a screenshot). */
+const chartsSettled = () =>
+  page.waitForFunction(() => [...document.querySelectorAll('.chart-canvas')].every((el) => el.dataset.settled === 'true'));
 const apiCall = (method, urlPath, body) => harness.apiCall(page, server.base, method, urlPath, body);
 const card = (id) => page.locator(`section[data-chart="${id}"]`);
 const text = async (locator) => norm(await locator.textContent());
@@ -181,14 +184,15 @@ test('the numbers shown are the counts of the prospects created', async () => {
   // The sector without value is counted apart; the HTML-looking one is plain text.
   await card('sector').getByText('Non renseigné : 4').waitFor();
   assert.equal(await text(card('sector').locator('tbody tr', { hasText: 'onerror' }).locator('th')), norm(XSS_SECTOR));
-  await page.waitForTimeout(600); // the charts' entry animation
+  await chartsSettled();
   await shot('dashboard-01-desktop');
 });
 
 test('a click on the first sector bar of the canvas opens the prospects of that sector', async () => {
   const at = await firstBarPoint('chart-sector', [0x2f, 0x5b, 0xd3]);
   await page.mouse.move(at.x, at.y);
-  await page.waitForTimeout(300); // the tooltip, with the sector's name escaped
+  // The tooltip, with the sector's name escaped.
+  await page.locator('[data-testid="chart-sector"] strong', { hasText: 'Industrie' }).waitFor();
   await shot('dashboard-02-tooltip');
   await page.mouse.click(at.x, at.y);
   await page.waitForURL((u) => u.pathname === '/prospects' && u.searchParams.get('sector') === 'Industrie');
@@ -247,7 +251,7 @@ test('a dashboard filter changes the numbers, stays in the URL and follows into 
   await page.waitForURL((u) => u.pathname === '/dashboard' && u.searchParams.get('region') === 'Bretagne');
   await waitTotal(e.total);
   await expectNumbers(e);
-  await page.waitForTimeout(600); // the charts move to the new numbers
+  await chartsSettled();
   await shot('dashboard-05-filtered');
 
   // The total card opens the list with the dashboard's filters.
@@ -349,7 +353,7 @@ test('in English, the labels change', async () => {
   await card('sector').getByRole('button', { name: 'Show table' }).waitFor();
   assert.equal(await kpi('total'), PEOPLE.length.toLocaleString('en-GB'));
   assert.match(await text(page.getByTestId('summary-sector')), /4 values; first: Industrie with 15 prospects/);
-  await page.waitForTimeout(600);
+  await chartsSettled();
   await shot('dashboard-07-english');
   await page.getByRole('button', { name: 'FR', exact: true }).click();
   await page.getByRole('heading', { name: 'Tableau de bord', level: 1 }).waitFor();
@@ -357,7 +361,14 @@ test('in English, the labels change', async () => {
 
 test('on a narrow screen the charts shrink with the window', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(600);
+  // The charts follow their boxes (a ResizeObserver): wait until every canvas fits.
+  await page.waitForFunction(() =>
+    ['chart-funnel', 'chart-sector', 'chart-new'].every((id) => {
+      const r = document.querySelector(`[data-testid="${id}"] canvas`)?.getBoundingClientRect();
+      return r && r.x >= 0 && r.x + r.width <= 390;
+    }),
+  );
+  await chartsSettled();
   for (const id of ['chart-funnel', 'chart-sector', 'chart-new']) {
     const box = await page.locator(`[data-testid="${id}"] canvas`).first().boundingBox();
     assert.ok(box.x >= 0 && box.x + box.width <= 390, `${id} fits the screen (${JSON.stringify(box)})`);

@@ -2,7 +2,9 @@
 // the old one), resized with its box (window resize, narrow layouts), disposed on unmount.
 // Only the chart types and components the app uses are registered, to keep the bundle small.
 // The canvas is hidden from screen readers: each chart's card gives a text summary and a table.
-import { useEffect, useRef } from 'react';
+// `data-settled` says whether the last option is drawn, its animation ended (browser tests
+// wait on it before a screenshot instead of sleeping).
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, FunnelChart, GaugeChart, type BarSeriesOption, type FunnelSeriesOption, type GaugeSeriesOption } from 'echarts/charts';
 import { GridComponent, TooltipComponent, type GridComponentOption, type TooltipComponentOption } from 'echarts/components';
@@ -29,12 +31,16 @@ export function Chart({ option, onClick, height, testId }: {
     click.current = onClick;
   });
 
-  useEffect(() => {
+  // A layout effect, declared first: the chart exists when the option's layout effect runs.
+  useLayoutEffect(() => {
     const el = box.current!;
     const c = echarts.init(el, undefined, { renderer: 'canvas' });
     chart.current = c;
     c.on('click', (p) => {
       if (typeof p.dataIndex === 'number') click.current?.(p.dataIndex);
+    });
+    c.on('finished', () => {
+      el.dataset.settled = 'true';
     });
     const observer = new ResizeObserver(() => c.resize());
     observer.observe(el);
@@ -45,8 +51,12 @@ export function Chart({ option, onClick, height, testId }: {
     };
   }, []);
 
-  useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+  // In the same commit as the numbers around the chart: a test that saw them sees the chart
+  // unsettled until the new option is drawn.
+  useLayoutEffect(() => {
+    if (!chart.current) return;
+    box.current!.dataset.settled = 'false';
+    chart.current.setOption(option, { notMerge: true });
   }, [option]);
 
   return <div ref={box} className={`chart-canvas ${onClick ? 'chart-clickable' : ''}`} style={{ height }} aria-hidden="true" data-testid={testId} />;
