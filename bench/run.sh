@@ -72,3 +72,6 @@ bench/export.sh "$BIN"
 
 echo
 bench/kmeans.sh "$BIN"
+
+echo
+bench/segmentation.sh "$BIN"

@@ -1,5 +1,8 @@
 // mimicom: one binary for the server, its administration and its data tools.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "cmd/commands.hpp"
@@ -11,6 +14,15 @@
 #endif
 
 int main(int argc, char** argv) {
+  // OpenMP threads (k-means, and BLAS under it) spin between parallel regions by default:
+  // beside the server's own threads and other processes on a two-core machine, the spinning
+  // took ~45 % of a segmentation job's CPU. libgomp reads its policy from the environment
+  // once, as it loads, before main: so the process starts itself again, once, with
+  // OMP_WAIT_POLICY=passive, unless the environment chose a policy already.
+  if (!std::getenv("OMP_WAIT_POLICY")) {
+    ::setenv("OMP_WAIT_POLICY", "passive", 1);
+    ::execv("/proc/self/exe", argv);  // failing that, it goes on with spinning threads
+  }
   mimicom::init_crypto();
   mimicom::Config config = mimicom::load_config();
 

@@ -106,6 +106,13 @@ class Store {
   // when its chunk is read. Internal on a database error (the stream stops there).
   virtual Status stream_prospects(const ProspectFilter& f, long long after_id, long long chunk_rows,
                                   const std::function<bool(std::vector<Prospect>&)>& each) = 0;
+  // Like stream_prospects, reading only what segmentation encodes (core/segment_features.hpp):
+  // id, sector, region, company_size, source, status, annual_revenue, employees, job_title,
+  // the custom fields when `with_custom` and the tags when `with_tags`; the other members are
+  // left empty. Several times lighter than whole rows, for jobs that read every prospect twice.
+  virtual Status stream_segment_features(const ProspectFilter& f, long long after_id, long long chunk_rows,
+                                         bool with_tags, bool with_custom,
+                                         const std::function<bool(std::vector<Prospect>&)>& each) = 0;
 
   // Jobs. Times are unix milliseconds, passed in (`now_ms`) so tests control the clock. The
   // methods that write a running job take its fence and fail with Conflict when that attempt

@@ -372,6 +372,51 @@ TEST_P(StoreConformance, StreamReadsTheFilterInIdOrderChunkByChunk) {
   EXPECT_EQ(kept[1].size(), 5u);
 }
 
+TEST_P(StoreConformance, FeatureStreamReadsOnlyWhatSegmentationEncodes) {
+  std::vector<long long> ids;
+  for (int i = 0; i < 7; ++i) {
+    Prospect p = make("f" + std::to_string(i) + "@acme.fr", i % 2 ? "BTP" : "Conseil");
+    p.region = "Bretagne";
+    p.company_size = "10-49";
+    p.source = "salon";
+    p.status = "won";
+    p.annual_revenue = 1000.5 * i;
+    p.employees = i;
+    p.job_title = "Gérante";
+    p.tags = {"t" + std::to_string(i)};
+    p.custom_fields = {{"score", std::to_string(i)}};
+    p.notes = "long notes";
+    ids.push_back(store_->create_prospect(p)->id);
+  }
+  for (bool tags : {false, true}) {
+    bool custom = tags;
+    std::vector<Prospect> all;
+    ASSERT_TRUE(store_->stream_segment_features({}, ids[1], 2, tags, custom, [&](std::vector<Prospect>& chunk) {
+      all.insert(all.end(), chunk.begin(), chunk.end());
+      return true;
+    }));
+    ASSERT_EQ(all.size(), 5u);
+    for (size_t k = 0; k < all.size(); ++k) {
+      const Prospect& p = all[k];
+      int i = static_cast<int>(k) + 2;
+      EXPECT_EQ(p.id, ids[i]);
+      EXPECT_EQ(p.sector, i % 2 ? "BTP" : "Conseil");
+      EXPECT_EQ(p.region, "Bretagne");
+      EXPECT_EQ(p.company_size, "10-49");
+      EXPECT_EQ(p.source, "salon");
+      EXPECT_EQ(p.status, "won");
+      EXPECT_EQ(p.annual_revenue, 1000.5 * i);
+      EXPECT_EQ(p.employees, i);
+      EXPECT_EQ(p.job_title, "Gérante");
+      EXPECT_EQ(p.custom_fields, custom ? std::vector<std::pair<std::string, std::string>>{{"score", std::to_string(i)}}
+                                        : std::vector<std::pair<std::string, std::string>>{});
+      EXPECT_EQ(p.tags, tags ? std::vector<std::string>{"t" + std::to_string(i)} : std::vector<std::string>{});
+      EXPECT_FALSE(p.email);
+      EXPECT_FALSE(p.notes);
+    }
+  }
+}
+
 TEST_P(StoreConformance, StreamSeesWritesBetweenChunksWithoutRepeatingOrSkipping) {
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(store_->create_prospect(make("p" + std::to_string(i) + "@acme.fr")));
   std::vector<long long> seen;
@@ -436,6 +481,104 @@ TEST_P(StoreConformance, ExportsWithTheirJobFinishOnceAndExpire) {
   EXPECT_EQ(expired->front().file_name, "f.csv");
   EXPECT_EQ(store_->get_export(exp.id)->state, "expired");
   EXPECT_TRUE(store_->expire_exports(6000)->empty());
+}
+
+TEST_P(StoreConformance, SegmentationsSaveOnceUnderTheirFenceAndApplyOneRunAtATime) {
+  auto u = store_->create_user({"vendeur@acme.fr", "Vendeur", "member", "hash"}).value();
+  std::vector<long long> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(store_->create_prospect(make("p" + std::to_string(i) + "@x.fr"))->id);
+  auto start = [&](const std::string& name) {
+    Segmentation s;
+    s.created_by = u.id;
+    s.name = name;
+    s.params = R"({"fields":["sector"],"k":2})";
+    auto made = store_->create_segmentation(
+        s, [&](long long id) { return NewJob{"segmentation", "{\"segmentation_id\":" + std::to_string(id) + "}", u.id, 3, "%"}; },
+        1000);
+    EXPECT_TRUE(made) << made.error().message;
+    return *made;
+  };
+  auto [a, job_a] = start("A");
+  EXPECT_EQ(a.job_id, job_a.id);
+  EXPECT_EQ(a.state, "pending");
+  EXPECT_EQ(store_->list_segmentations(u.id, 10, 0)->second, 1);
+  EXPECT_EQ(store_->list_segmentations(u.id + 1, 10, 0)->second, 0);
+  EXPECT_EQ(store_->get_segmentation(a.id + 100).error().code, Error::Code::NotFound);
+
+  std::vector<Segment> segs(2);
+  segs[0].index = 0, segs[0].auto_name = "Industrie", segs[0].size = 4, segs[0].profile = R"({"share":0.66})";
+  segs[1].index = 1, segs[1].auto_name = "BTP", segs[1].size = 2;
+  // Only the attempt holding the running job saves the fit.
+  EXPECT_EQ(store_->save_segmentation_fit(a.id, {job_a.id, 1}, "{}", "m", segs, "cp", 70, 100, 2000).error().code,
+            Error::Code::Conflict);
+  auto leased = store_->lease_job("w", 2000, 30000);
+  ASSERT_TRUE(leased && *leased);
+  JobFence fence{job_a.id, (*leased)->attempt};
+  auto saved = store_->save_segmentation_fit(a.id, fence, R"({"k":2})", "model-a", segs, "cp", 70, 100, 2000);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(saved->state, "ready");
+  ASSERT_EQ(saved->segments.size(), 2u);
+  EXPECT_EQ(saved->segments[1].auto_name, "BTP");
+  EXPECT_EQ(store_->get_job(job_a.id)->checkpoint, "cp");
+  EXPECT_EQ(store_->get_segmentation(a.id, true)->model, "model-a");
+  EXPECT_EQ(store_->get_segmentation(a.id)->model, "") << "the model is read only when asked";
+  long long s0 = saved->segments[0].id, s1 = saved->segments[1].id;
+
+  // Batches: the first clears and makes the run applied; a stale fence writes nothing; a
+  // prospect deleted meanwhile is skipped.
+  std::vector<std::pair<long long, long long>> first = {{ids[0], s0}, {ids[1], s0}, {ids[2], s1}};
+  ASSERT_TRUE(store_->write_segment_batch(a.id, fence, true, first, "b1", 80, 100, 3000));
+  EXPECT_FALSE(store_->write_segment_batch(a.id, {job_a.id, fence.attempt + 1}, false,
+                                           std::vector<std::pair<long long, long long>>{{ids[3], s1}}, "x", 90, 100, 3000));
+  ASSERT_TRUE(store_->delete_prospect(ids[4]));
+  std::vector<std::pair<long long, long long>> second = {{ids[3], s1}, {ids[4], s1}};
+  ASSERT_TRUE(store_->write_segment_batch(a.id, fence, false, second, "b2", 90, 100, 3000));
+  EXPECT_EQ(store_->get_job(job_a.id)->checkpoint, "b2");
+  ProspectFilter f0, f1, both;
+  f0.segment = {s0};
+  f1.segment = {s1};
+  both.segment = {s0, s1};
+  EXPECT_EQ(store_->count_prospects(f0).value(), 2);
+  EXPECT_EQ(store_->count_prospects(f1).value(), 2);
+  EXPECT_EQ(store_->count_prospects(both).value(), 4);
+  EXPECT_EQ(store_->get_prospect(ids[2])->segment_id, s1);
+  EXPECT_FALSE(store_->get_prospect(ids[5])->segment_id);
+  EXPECT_TRUE(store_->get_segmentation(a.id)->applied_at);
+
+  // Renaming: a name, then "" back to the generated one; the description stays.
+  auto renamed = store_->update_segment(a.id, s0, "Cibles", "à appeler");
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ(renamed->name, "Cibles");
+  renamed = store_->update_segment(a.id, s0, "", std::nullopt);
+  EXPECT_FALSE(renamed->name);
+  EXPECT_EQ(renamed->description, "à appeler");
+  EXPECT_EQ(store_->update_segment(a.id, s0 + 1000, "x", std::nullopt).error().code, Error::Code::NotFound);
+
+  // A second run applied: the first one's segments leave every prospect.
+  auto [b, job_b] = start("B");
+  EXPECT_EQ(store_->start_segmentation_apply(b.id, {"segmentation", "{}", u.id, 3, "%"}, 4000).error().code,
+            Error::Code::Conflict)
+      << "not ready";
+  auto lb = store_->lease_job("w", 4000, 30000);
+  ASSERT_TRUE(lb && *lb);
+  JobFence fb{job_b.id, (*lb)->attempt};
+  auto sb = store_->save_segmentation_fit(b.id, fb, "{}", "model-b", segs, "cp", 70, 100, 4000);
+  ASSERT_TRUE(sb);
+  ASSERT_TRUE(store_->write_segment_batch(b.id, fb, true,
+                                          std::vector<std::pair<long long, long long>>{{ids[0], sb->segments[1].id}},
+                                          "b1", 80, 100, 5000));
+  EXPECT_EQ(store_->count_prospects(both).value(), 0);
+  EXPECT_FALSE(store_->get_segmentation(a.id)->applied_at);
+  EXPECT_TRUE(store_->get_segmentation(b.id)->applied_at);
+  auto again = store_->start_segmentation_apply(a.id, {"segmentation", "{}", u.id, 3, "%"}, 6000);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(store_->get_segmentation(a.id)->job_id, again->id);
+
+  // Deleting the applied run: its prospects leave their segment.
+  ASSERT_TRUE(store_->delete_segmentation(b.id));
+  EXPECT_FALSE(store_->get_prospect(ids[0])->segment_id);
+  EXPECT_EQ(store_->delete_segmentation(b.id).error().code, Error::Code::NotFound);
+  EXPECT_EQ(store_->list_segmentations(std::nullopt, 10, 0)->first.size(), 1u);
 }
 
 // A random sequence of writes, checked against a plain in-memory model after each step.

@@ -92,11 +92,14 @@ Result<Fitted> fit(JobContext& ctx, const Segmentation& run, const SegmentationP
     ctx.progress(static_cast<long long>(percent), 100);
   };
 
+  const bool with_tags = std::find(params.fields.begin(), params.fields.end(), "tags") != params.fields.end();
+  const bool with_custom = std::any_of(params.fields.begin(), params.fields.end(),
+                                       [](const std::string& f) { return f.starts_with("custom_fields."); });
   // Pass 1: the values of each field, to fit the encoding (vocabularies, scales).
   auto builder = SegmentEncodingBuilder::create({params.fields});
   if (!builder) return fail(builder.error());
   long long seen = 0;
-  auto st = store.stream_prospects(filter, 0, kReadChunk, [&](std::vector<Prospect>& chunk) {
+  auto st = store.stream_segment_features(filter, 0, kReadChunk, with_tags, with_custom, [&](std::vector<Prospect>& chunk) {
     builder->add(chunk);
     seen += static_cast<long long>(chunk.size());
     report(15.0 * std::min(1.0, static_cast<double>(seen) / static_cast<double>(expected)));
@@ -123,7 +126,7 @@ Result<Fitted> fit(JobContext& ctx, const Segmentation& run, const SegmentationP
   const bool titles = std::find(params.fields.begin(), params.fields.end(), "job_title") != params.fields.end();
   const size_t title_stride = std::max<size_t>(1, static_cast<size_t>(seen) / kTitleSample);
   out.ids.reserve(static_cast<size_t>(seen));
-  st = store.stream_prospects(filter, 0, kReadChunk, [&](std::vector<Prospect>& chunk) {
+  st = store.stream_segment_features(filter, 0, kReadChunk, with_tags, with_custom, [&](std::vector<Prospect>& chunk) {
     size_t first = out.ids.size();
     values.resize((first + chunk.size()) * cols);
     encoding.encode_into(chunk, std::span<float>(values.data() + first * cols, chunk.size() * cols));
@@ -321,10 +324,14 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
     if (!full) return TaskOutcome::failed(full.error().message);
     auto model = read_model(full->model);
     if (!model) return TaskOutcome::failed(model.error().fields[0].message);
+    const auto& fields = run_params->fields;
+    const bool with_tags = std::find(fields.begin(), fields.end(), "tags") != fields.end();
+    const bool with_custom =
+        std::any_of(fields.begin(), fields.end(), [](const std::string& f) { return f.starts_with("custom_fields."); });
     std::vector<float> values;
     Status failed_write;
     bool stopped_early = false;
-    auto st = store.stream_prospects(*filter, after_id, kReadChunk, [&](std::vector<Prospect>& chunk) {
+    auto st = store.stream_segment_features(*filter, after_id, kReadChunk, with_tags, with_custom, [&](std::vector<Prospect>& chunk) {
       values.resize(chunk.size() * model->kmeans.cols);
       model->encoding.encode_into(chunk, values);
       auto a = kmeans_assign(model->kmeans, {values.data(), chunk.size(), model->kmeans.cols});

@@ -14,6 +14,18 @@ namespace mimicom::api {
 
 namespace {
 
+// Characters, not bytes: "é" is one (UTF-8 continuation bytes are not counted).
+size_t characters(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string trimmed(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
 json parse_or(const std::string& text, json fallback) {
   json j = json::parse(text, nullptr, false);
   return j.is_discarded() ? fallback : j;
@@ -91,9 +103,9 @@ Result<Reply> create(Context& c) {
   if (!params) errors = params.error().fields;
   std::string name;
   if (body->contains("name") && !(*body)["name"].is_null()) {
-    if (!(*body)["name"].is_string() || (*body)["name"].get<std::string>().size() > 120)
+    if (!(*body)["name"].is_string() || characters((*body)["name"].get<std::string>()) > 120)
       errors.push_back({"name", "texte de 120 caractères au plus attendu"});
-    else name = (*body)["name"].get<std::string>();
+    else name = trimmed((*body)["name"].get<std::string>());
   }
   for (auto& [k, v] : body->items())
     if (k != "name" && k != "filter" && k != "fields" && k != "k" && k != "seed") errors.push_back({k, "champ inconnu"});
@@ -159,15 +171,16 @@ Result<Reply> update_segment(Context& c) {
   if (body->contains("name")) {
     const auto& v = (*body)["name"];
     if (v.is_null()) name = "";
-    else if (!v.is_string() || v.get<std::string>().size() > 80) errors.push_back({"name", "texte de 80 caractères au plus attendu"});
-    else name = v.get<std::string>();
+    else if (!v.is_string() || characters(v.get<std::string>()) > 80)
+      errors.push_back({"name", "texte de 80 caractères au plus attendu"});
+    else name = trimmed(v.get<std::string>());  // blank: back to the generated name
   }
   if (body->contains("description")) {
     const auto& v = (*body)["description"];
     if (v.is_null()) description = "";
-    else if (!v.is_string() || v.get<std::string>().size() > 500)
+    else if (!v.is_string() || characters(v.get<std::string>()) > 500)
       errors.push_back({"description", "texte de 500 caractères au plus attendu"});
-    else description = v.get<std::string>();
+    else description = trimmed(v.get<std::string>());
   }
   for (auto& [k, v] : body->items())
     if (k != "name" && k != "description") errors.push_back({k, "champ inconnu"});

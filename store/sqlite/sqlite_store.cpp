@@ -331,6 +331,43 @@ void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
   p.tags.clear();  // read separately
 }
 
+// What segmentation encodes (core/segment_features.hpp): the other columns stay empty.
+// The custom fields are JSON to parse: read only when a custom field is encoded ('{}' else).
+constexpr const char* kFeatureColumns =
+    "id, sector, region, company_size, source, status, annual_revenue, employees, job_title, '{}'";
+constexpr const char* kFeatureColumnsCustom =
+    "id, sector, region, company_size, source, status, annual_revenue, employees, job_title, custom_fields";
+
+void read_features_into(sqlite3_stmt* st, Prospect& p) {
+  auto text = [&](int i, std::optional<std::string>& dst) {
+    const unsigned char* t = sqlite3_column_text(st, i);
+    if (!t) {
+      dst.reset();
+      return;
+    }
+    size_t n = static_cast<size_t>(sqlite3_column_bytes(st, i));
+    if (dst) dst->assign(reinterpret_cast<const char*>(t), n);
+    else dst.emplace(reinterpret_cast<const char*>(t), n);
+  };
+  p.id = sqlite3_column_int64(st, 0);
+  text(1, p.sector);
+  text(2, p.region);
+  text(3, p.company_size);
+  text(4, p.source);
+  p.status.assign(reinterpret_cast<const char*>(sqlite3_column_text(st, 5)),
+                  static_cast<size_t>(sqlite3_column_bytes(st, 5)));
+  if (sqlite3_column_type(st, 6) == SQLITE_NULL) p.annual_revenue.reset();
+  else p.annual_revenue = sqlite3_column_double(st, 6);
+  if (sqlite3_column_type(st, 7) == SQLITE_NULL) p.employees.reset();
+  else p.employees = sqlite3_column_int64(st, 7);
+  text(8, p.job_title);
+  const char* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 9));
+  size_t n = static_cast<size_t>(sqlite3_column_bytes(st, 9));
+  if (n <= 2) p.custom_fields.clear();
+  else p.custom_fields = custom_fields_from_json(std::string_view(t, n));
+  p.tags.clear();
+}
+
 // The WHERE clause of a filter. Column names are literals from this function; every value
 // is bound.
 struct Where {
@@ -950,70 +987,13 @@ class SqliteStore final : public Store {
 
   Status stream_prospects(const ProspectFilter& f, long long after_id, long long chunk_rows,
                           const std::function<bool(std::vector<Prospect>&)>& each) override {
-    return guarded([&]() -> Status {
-      Where w = build_where(f);
-      // Keyset paging on the primary key: each chunk starts where the previous one ended,
-      // whatever was inserted or deleted between them.
-      std::string sql = std::string("SELECT ") + kProspectColumns + " FROM prospects" +
-                        (w.sql.empty() ? " WHERE id > ?" : w.sql + " AND id > ?") + " ORDER BY id LIMIT ?";
-      std::vector<Prospect> chunk;
-      long long last = after_id;
-      const long long limit = std::max(1LL, chunk_rows);
-      while (true) {
-        size_t n = 0;
-        {
-          auto c = pool_.take();
-          ReadTx tx(c->db());
-          // A raw statement (prepared per chunk: ~0.1 ms for thousands of rows): rows are
-          // read through the C API into reused prospects, without a wrapper per cell.
-          sqlite3* db = c->db().getHandle();
-          sqlite3_stmt* raw = nullptr;
-          if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
-            return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
-          std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
-          int k = 1;
-          for (const auto& b : w.binds) {
-            if (auto* v = std::get_if<long long>(&b)) sqlite3_bind_int64(raw, k, *v);
-            else if (auto* d = std::get_if<double>(&b)) sqlite3_bind_double(raw, k, *d);
-            else if (auto* t = std::get_if<std::string>(&b))
-              sqlite3_bind_text(raw, k, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
-            else sqlite3_bind_null(raw, k);
-            ++k;
-          }
-          sqlite3_bind_int64(raw, k, last);
-          sqlite3_bind_int64(raw, k + 1, limit);
-          int rc;
-          while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-            if (n == chunk.size()) chunk.emplace_back();
-            read_prospect_into(raw, chunk[n++]);
-          }
-          if (rc != SQLITE_DONE) return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
-          // The chunk's tags in one range read of the (prospect_id, tag) index, merged in id
-          // order (a correlated subquery per row took half of the time of a whole export).
-          if (n > 0) {
-            auto& t = c->q("prospect-tags-range");
-            t.bind(1, static_cast<int64_t>(chunk[0].id));
-            t.bind(2, static_cast<int64_t>(chunk[n - 1].id));
-            size_t i = 0;
-            while (t.executeStep()) {
-              long long pid = t.getColumn(0).getInt64();
-              while (i < n && chunk[i].id < pid) ++i;
-              if (i == n) break;
-              if (chunk[i].id == pid) {
-                auto col = t.getColumn(1);
-                chunk[i].tags.emplace_back(col.getText(), static_cast<size_t>(col.getBytes()));
-              }
-            }
-            t.tryReset();
-          }
-        }
-        if (n == 0) return {};
-        chunk.resize(n);
-        last = chunk.back().id;
-        if (!each(chunk)) return {};
-        if (static_cast<long long>(n) < limit) return {};
-      }
-    });
+    return stream_rows(f, after_id, chunk_rows, kProspectColumns, read_prospect_into, true, each);
+  }
+
+  Status stream_segment_features(const ProspectFilter& f, long long after_id, long long chunk_rows, bool with_tags,
+                                 bool with_custom, const std::function<bool(std::vector<Prospect>&)>& each) override {
+    return stream_rows(f, after_id, chunk_rows, with_custom ? kFeatureColumnsCustom : kFeatureColumns,
+                       read_features_into, with_tags, each);
   }
 
   // ---- jobs ----
@@ -1687,6 +1667,77 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // The streams: keyset chunks of `columns`, each row read by `read` into a reused prospect,
+  // then (with `tags`) the chunk's tags.
+  Status stream_rows(const ProspectFilter& f, long long after_id, long long chunk_rows, const char* columns,
+                     void (*read)(sqlite3_stmt*, Prospect&), bool tags,
+                     const std::function<bool(std::vector<Prospect>&)>& each) {
+    return guarded([&]() -> Status {
+      Where w = build_where(f);
+      // Keyset paging on the primary key: each chunk starts where the previous one ended,
+      // whatever was inserted or deleted between them.
+      std::string sql = std::string("SELECT ") + columns + " FROM prospects" +
+                        (w.sql.empty() ? " WHERE id > ?" : w.sql + " AND id > ?") + " ORDER BY id LIMIT ?";
+      std::vector<Prospect> chunk;
+      long long last = after_id;
+      const long long limit = std::max(1LL, chunk_rows);
+      while (true) {
+        size_t n = 0;
+        {
+          auto c = pool_.take();
+          ReadTx tx(c->db());
+          // A raw statement (prepared per chunk: ~0.1 ms for thousands of rows): rows are
+          // read through the C API into reused prospects, without a wrapper per cell.
+          sqlite3* db = c->db().getHandle();
+          sqlite3_stmt* raw = nullptr;
+          if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+            return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
+          std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+          int k = 1;
+          for (const auto& b : w.binds) {
+            if (auto* v = std::get_if<long long>(&b)) sqlite3_bind_int64(raw, k, *v);
+            else if (auto* d = std::get_if<double>(&b)) sqlite3_bind_double(raw, k, *d);
+            else if (auto* t = std::get_if<std::string>(&b))
+              sqlite3_bind_text(raw, k, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+            else sqlite3_bind_null(raw, k);
+            ++k;
+          }
+          sqlite3_bind_int64(raw, k, last);
+          sqlite3_bind_int64(raw, k + 1, limit);
+          int rc;
+          while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+            if (n == chunk.size()) chunk.emplace_back();
+            read(raw, chunk[n++]);
+          }
+          if (rc != SQLITE_DONE) return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
+          // The chunk's tags in one range read of the (prospect_id, tag) index, merged in id
+          // order (a correlated subquery per row took half of the time of a whole export).
+          if (n > 0 && tags) {
+            auto& t = c->q("prospect-tags-range");
+            t.bind(1, static_cast<int64_t>(chunk[0].id));
+            t.bind(2, static_cast<int64_t>(chunk[n - 1].id));
+            size_t i = 0;
+            while (t.executeStep()) {
+              long long pid = t.getColumn(0).getInt64();
+              while (i < n && chunk[i].id < pid) ++i;
+              if (i == n) break;
+              if (chunk[i].id == pid) {
+                auto col = t.getColumn(1);
+                chunk[i].tags.emplace_back(col.getText(), static_cast<size_t>(col.getBytes()));
+              }
+            }
+            t.tryReset();
+          }
+        }
+        if (n == 0) return {};
+        chunk.resize(n);
+        last = chunk.back().id;
+        if (!each(chunk)) return {};
+        if (static_cast<long long>(n) < limit) return {};
+      }
+    });
+  }
+
   static Error lost_lease(const JobFence& f) {
     return Error::Conflict("job", "la tâche " + std::to_string(f.job_id) + " n'est plus tenue par la tentative " +
                                       std::to_string(f.attempt));

@@ -116,7 +116,14 @@ TEST_F(SegmentationApi, RenamingASegmentPersistsAndAnEmptyNameGivesTheGeneratedO
   EXPECT_EQ(again["name"], "<b>Cibles</b> prioritaires");  // stored as given: the UI shows it as text
   EXPECT_EQ(again["description"], "À appeler en janvier");
   EXPECT_EQ(again["auto_name"], seg["auto_name"]);
-  ASSERT_EQ(s.patch(path, {{"name", ""}})->status, 200);
+  // 80 characters of two bytes each are not too long; blank is the generated name.
+  ASSERT_EQ(s.patch(path, {{"name", [] {
+                              std::string e;
+                              for (int i = 0; i < 80; ++i) e += "é";
+                              return e;
+                            }()}})->status,
+            200);
+  ASSERT_EQ(s.patch(path, {{"name", "   "}})->status, 200);
   again = body(s.get(path_of(run)))["data"]["segments"][1];
   EXPECT_EQ(again["name"], seg["auto_name"]);
   EXPECT_EQ(again["description"], "À appeler en janvier");
