@@ -233,7 +233,7 @@ function NewRunForm({ query, from }: { query: ProspectQuery; from: number | null
         <div className="filters">
           <label className={`facet facet-input ${query.q ? 'facet-active' : ''}`}>
             <span className="facet-label">{t('seg.new.search')}</span>
-            <DebouncedInput value={query.q} onCommit={(q) => setQuery({ q })} placeholder={t('filter.cityPlaceholder')} />
+            <DebouncedInput value={query.q} onCommit={(q) => setQuery({ q })} placeholder={t('seg.new.searchPlaceholder')} />
           </label>
           {FACETS.map(([key, label]) => (
             <FacetFilter key={key} name={key} label={t(label)} options={facetOptions(key)} selected={query.filters[key]} onChange={(values) => setQuery({ filters: { [key]: values } })} />
@@ -424,7 +424,7 @@ function RunHistory({ who }: { who: Who }) {
         {items.length > 1 && (
           <>
             {ticked.length < 2 && <span className="muted small">{t('seg.history.compareHint')}</span>}
-            <button type="button" className="btn btn-small" disabled={ticked.length !== 2} onClick={() => navigate(compareHref(ticked[0], ticked[1]))}>
+            <button type="button" className={`btn btn-small ${ticked.length === 2 ? 'btn-primary' : ''}`} disabled={ticked.length !== 2} onClick={() => navigate(compareHref(ticked[0], ticked[1]))}>
               {t('seg.history.compare')}
             </button>
           </>
