@@ -211,6 +211,7 @@ function NewRunForm({ query, from }: { query: ProspectQuery; from: number | null
         fields: allFeatures.map((f) => f.field).filter((f) => fields.includes(f)),
         k: auto ? 'auto' : k,
       });
+      justStarted = run;
       navigate(runHref(run.id));
     } catch (e) {
       setBusy(false);
@@ -497,8 +498,11 @@ function RunHistory({ who }: { who: Who }) {
 
 // --- one run ------------------------------------------------------------------------------
 
+/** The run the form just started, so that its page shows it (queued, with its job) at once. */
+let justStarted: Run | null = null;
+
 function RunView({ id, who }: { id: number; who: Who }) {
-  const [run, setRun] = useState<Run | null>(null);
+  const [run, setRun] = useState<Run | null>(() => (justStarted?.id === id ? justStarted : null));
   const [error, setError] = useState('');
   const [reload, setReload] = useState(0);
   const [actionError, setActionError] = useState('');
