@@ -81,13 +81,22 @@ export function SegmentCard({ runId, segment, linkable, onSaved }: {
   );
 }
 
+/**
+ * A value hardly more frequent in the segment than in the whole base does not set it apart:
+ * the API lists the most over-represented values, which for a segment that looks like the
+ * base can be barely over (or under) 1.
+ */
+const MIN_LIFT = 1.1;
+
 function SegmentFacts({ segment: s }: { segment: Segment }) {
+  const traits = s.traits.filter((tr) => tr.lift >= MIN_LIFT);
+  const words = s.words.filter((w) => w.lift >= MIN_LIFT);
   return (
     <div className="seg-facts">
       <h4>{t('seg.card.traits')}</h4>
-      {s.traits.length ? (
+      {traits.length ? (
         <ul className="seg-traits">
-          {s.traits.map((tr) => (
+          {traits.map((tr) => (
             <li key={`${tr.field}=${tr.value ?? ''}`} data-field={tr.field}>
               <span className="seg-trait-value">
                 {t('seg.pair', { label: fieldLabel(tr.field), value: valueLabel(tr.field, tr.value) })}
@@ -115,11 +124,11 @@ function SegmentFacts({ segment: s }: { segment: Segment }) {
           </ul>
         </>
       )}
-      {s.words.length > 0 && (
+      {words.length > 0 && (
         <>
           <h4>{t('seg.card.words')}</h4>
           <ul className="seg-traits">
-            {s.words.map((w) => (
+            {words.map((w) => (
               <li key={w.word}>
                 <span className="seg-trait-value">{t('seg.card.word', { word: w.word })}</span>
                 <span className="seg-lift" title={t('seg.card.lift', { lift: liftLabel(w.lift).slice(1) })}>

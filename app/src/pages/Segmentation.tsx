@@ -117,6 +117,8 @@ function NewRunForm({ query, from }: { query: ProspectQuery; from: number | null
   const [kText, setKText] = useState(String(DEFAULT_K));
   const [name, setName] = useState('');
   const [source, setSource] = useState<Run | null>(null);
+  // Whether the run of `from` was read (or could not be): until then the defaults wait.
+  const [fromRead, setFromRead] = useState(from === null);
   const [facets, setFacets] = useState<Facets>({});
   const [matching, setMatching] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -146,17 +148,19 @@ function NewRunForm({ query, from }: { query: ProspectQuery; from: number | null
         setChosen(run.params.fields);
         setAuto(isAutomatic(run));
         if (!isAutomatic(run)) setKText(String(run.params.k));
+        setFromRead(true);
       },
       () => {
         // An unknown run: the defaults.
+        if (!ctrl.signal.aborted) setFromRead(true);
       },
     );
     return () => ctrl.abort();
   }, [from]);
 
   useEffect(() => {
-    if (chosen === null && features && from === null) setChosen(features.filter((f) => f.default).map((f) => f.field));
-  }, [features, chosen, from]);
+    if (chosen === null && features && fromRead) setChosen(features.filter((f) => f.default).map((f) => f.field));
+  }, [features, chosen, fromRead]);
 
   useEffect(() => {
     const ctrl = new AbortController();
