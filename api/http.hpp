@@ -115,6 +115,7 @@ void add_job_routes(std::vector<Route>& r);
 void add_import_routes(std::vector<Route>& r);
 void add_kpi_routes(std::vector<Route>& r);
 void add_export_routes(std::vector<Route>& r);
+void add_segmentation_routes(std::vector<Route>& r);
 
 // Every route of the API, in matching order.
 std::vector<Route> all_routes();

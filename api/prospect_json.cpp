@@ -73,6 +73,8 @@ void write_prospect_json(std::string& out, const Prospect& p) {
   time(out, "created_at", p.created_at);
   time(out, "updated_at", p.updated_at);
   time(out, "last_contact_at", p.last_contact_at);
+  key(out, "segment_id");
+  out += p.segment_id ? std::to_string(*p.segment_id) : "null";
   out += '}';
 }
 

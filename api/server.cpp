@@ -21,7 +21,8 @@ namespace {
 constexpr const char* kApiPrefix = "/api/v1";
 constexpr const char* kSessionCookie = "mimicom_session";
 
-// "/prospects/{id}" → "/api/v1/prospects/(\d+)": ids are digits, other parameters one segment.
+// "/prospects/{id}" → "/api/v1/prospects/(\d+)": ids ({id}, {…_id}) are digits, other
+// parameters one path segment.
 std::string route_regex(const std::string& path) {
   static const std::regex param(R"(\{([a-z_]+)\})");
   std::string out = kApiPrefix;
@@ -30,7 +31,7 @@ std::string route_regex(const std::string& path) {
   for (auto it = begin; it != std::sregex_iterator(); ++it) {
     std::string literal = path.substr(last, it->position() - last);
     out += std::regex_replace(literal, std::regex(R"([.^$|()\[\]*+?\\])"), R"(\$&)");
-    out += (*it)[1] == "id" ? R"((\d+))" : R"(([^/]+))";
+    out += std::string((*it)[1]).ends_with("id") ? R"((\d+))" : R"(([^/]+))";
     last = it->position() + it->length();
   }
   out += std::regex_replace(path.substr(last), std::regex(R"([.^$|()\[\]*+?\\])"), R"(\$&)");
@@ -333,6 +334,7 @@ std::vector<Route> all_routes() {
   add_import_routes(r);
   add_kpi_routes(r);
   add_export_routes(r);
+  add_segmentation_routes(r);
   add_docs_routes(r);
   return r;
 }

@@ -97,6 +97,7 @@ TaskSettings task_settings(const Config& config) {
   t.import_batch_rows = std::max(1LL, config.import_batch_rows);
   t.export_ttl_hours = std::max(0LL, config.export_ttl_hours);
   t.export_chunk_rows = std::max(1LL, config.export_chunk_rows);
+  t.segment_batch_rows = std::max(1LL, config.segment_batch_rows);
   return t;
 }
 

@@ -22,6 +22,7 @@ struct Config {
   long long import_batch_rows = 20000; // rows per import transaction (each with its checkpoint)
   long long export_ttl_hours = 72;     // an export's file is deleted this long after it is ready
   long long export_chunk_rows = 5000;  // prospects an export reads per chunk
+  long long segment_batch_rows = 100000;  // segment ids a segmentation writes per transaction
 
   std::string store_url() const;
 };

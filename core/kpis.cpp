@@ -202,7 +202,7 @@ Kpis KpiIndex::compute(const ProspectFilter& f, const std::vector<long long>* te
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     restricted = true;
   }
-  if (!f.q.empty()) {
+  if (!f.q.empty() || !f.segment.empty()) {
     static const std::vector<long long> none;
     const auto& m = text_matches ? *text_matches : none;
     if (restricted) {

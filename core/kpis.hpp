@@ -27,8 +27,9 @@ class KpiIndex {
   void clear();
   long long size() const { return count_; }
 
-  // The KPIs of the prospects matching `f`, except its full-text part: when `f.q` is set,
-  // the caller resolves it and passes the matching ids (ascending) as `text_matches`.
+  // The KPIs of the prospects matching `f`, except its full-text and segment parts: when
+  // `f.q` or `f.segment` is set, the caller resolves them (both together) and passes the
+  // matching ids (ascending) as `text_matches`.
   Kpis compute(const ProspectFilter& f, const std::vector<long long>* text_matches = nullptr) const;
 
  private:

@@ -320,7 +320,7 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
 
 bool ProspectFilter::empty() const {
   return status.empty() && sector.empty() && region.empty() && city.empty() && company_size.empty() &&
-         owner.empty() && source.empty() && tags.empty() && ids.empty() && q.empty() && !opted_out &&
+         owner.empty() && source.empty() && tags.empty() && ids.empty() && segment.empty() && q.empty() && !opted_out &&
          !created_from && !created_to && !contacted_from && !contacted_to;
 }
 
@@ -348,6 +348,13 @@ std::string ProspectFilter::key() const {
     std::vector<long long> s = ids;
     std::sort(s.begin(), s.end());
     k += "ids";
+    for (auto i : s) k += '\x1f' + std::to_string(i);
+    k += '\x1e';
+  }
+  if (!segment.empty()) {
+    std::vector<long long> s = segment;
+    std::sort(s.begin(), s.end());
+    k += "segment";
     for (auto i : s) k += '\x1f' + std::to_string(i);
     k += '\x1e';
   }
@@ -419,6 +426,11 @@ Result<ProspectFilter> parse_prospect_filter(const std::multimap<std::string, st
       for (const auto& s : split_values(raw)) {
         if (auto id = parse_int(s)) f.ids.push_back(*id);
         else errors.push_back({"ids", "identifiant invalide « " + s + " »"});
+      }
+    } else if (name == "segment") {
+      for (const auto& s : split_values(raw)) {
+        if (auto id = parse_int(s)) f.segment.push_back(*id);
+        else errors.push_back({"segment", "identifiant de segment invalide « " + s + " »"});
       }
     } else if (name == "opted_out") {
       if (raw == "true" || raw == "1") f.opted_out = true;

@@ -34,6 +34,7 @@ struct ProspectFilter {
   std::vector<std::string> status, sector, region, city, company_size, owner, source;
   std::vector<std::string> tags;        // prospects having any of these tags
   std::vector<long long> ids;           // an explicit selection
+  std::vector<long long> segment;       // segment ids of the applied segmentation (any of them)
   std::string q;                        // full-text words (prefix match), empty = none
   std::optional<bool> opted_out;
   std::optional<long long> created_from, created_to;      // unix seconds, [from, to)

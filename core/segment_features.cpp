@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <nlohmann/json.hpp>
 #include <set>
 
 namespace mimicom {
@@ -321,6 +322,78 @@ void SegmentEncoding::encode_into(std::span<const Prospect> prospects, std::span
         }
       }
     }
+  }
+}
+
+std::optional<double> segment_number(const Prospect& p, std::string_view field) {
+  if (field == "annual_revenue") return number_of(p, kAnnualRevenue, {});
+  if (field == "employees") return number_of(p, kEmployees, {});
+  if (field.starts_with(kCustomPrefix)) return number_of(p, kCustom, std::string(field.substr(kCustomPrefix.size())));
+  return std::nullopt;
+}
+
+std::string SegmentEncoding::to_json() const {
+  using nlohmann::json;
+  json fields = json::array();
+  for (const auto& f : fields_) {
+    json cols = json::array();
+    for (const auto& [value, col] : f.columns) cols.push_back({value, col});
+    fields.push_back({{"name", f.name},
+                      {"type", static_cast<int>(f.type)},
+                      {"source", f.source},
+                      {"custom_key", f.custom_key},
+                      {"first_column", f.first_column},
+                      {"columns", cols},
+                      {"other_column", f.other_column},
+                      {"missing_column", f.missing_column},
+                      {"mean", f.mean},
+                      {"std", f.std}});
+  }
+  json columns = json::array();
+  for (const auto& c : columns_) columns.push_back({c.field, static_cast<int>(c.kind), c.value});
+  return json{{"version", 1}, {"title_buckets", title_buckets_}, {"fields", fields}, {"columns", columns}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<SegmentEncoding> SegmentEncoding::from_json(std::string_view text) {
+  using nlohmann::json;
+  json j = json::parse(text, nullptr, false);
+  auto bad = [] { return fail(Error::Invalid("model", "encodage de segmentation illisible")); };
+  if (!j.is_object() || j.value("version", 0) != 1) return bad();
+  try {
+    SegmentEncoding e;
+    e.title_buckets_ = j.at("title_buckets").get<int>();
+    for (const auto& c : j.at("columns")) {
+      int kind = c.at(1).get<int>();
+      if (kind < 0 || kind > static_cast<int>(SegmentColumn::Kind::TitleBucket)) return bad();
+      e.columns_.push_back({c.at(0).get<std::string>(), static_cast<SegmentColumn::Kind>(kind), c.at(2).get<std::string>()});
+    }
+    const size_t ncols = e.columns_.size();
+    for (const auto& f : j.at("fields")) {
+      Field field;
+      field.name = f.at("name").get<std::string>();
+      int type = f.at("type").get<int>();
+      if (type < 0 || type > static_cast<int>(Type::Title)) return bad();
+      field.type = static_cast<Type>(type);
+      field.source = f.at("source").get<uint8_t>();
+      if (field.source > kCustom) return bad();
+      field.custom_key = f.at("custom_key").get<std::string>();
+      field.first_column = f.at("first_column").get<size_t>();
+      for (const auto& kv : f.at("columns")) field.columns.emplace(kv.at(0).get<std::string>(), kv.at(1).get<size_t>());
+      field.other_column = f.at("other_column").get<size_t>();
+      field.missing_column = f.at("missing_column").get<size_t>();
+      field.mean = f.at("mean").get<double>();
+      field.std = f.at("std").get<double>();
+      // Every column an encode can write must exist: a corrupt model must not write past a row.
+      size_t last = std::max({field.first_column + (field.type == Type::Title ? e.title_buckets_ : 0),
+                              field.other_column, field.missing_column});
+      for (const auto& kv : field.columns) last = std::max(last, kv.second);
+      if (last >= ncols || !(field.std > 0)) return bad();
+      e.fields_.push_back(std::move(field));
+    }
+    return e;
+  } catch (const json::exception&) {
+    return bad();
   }
 }
 

@@ -28,6 +28,7 @@
 // encode() may run concurrently.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -81,6 +82,11 @@ class SegmentEncoding {
   // one buffer across batches.
   void encode_into(std::span<const Prospect> prospects, std::span<float> out) const;
 
+  // The encoding as JSON text, and back: a run keeps it to assign prospects again later.
+  // from_json: Invalid when the text is not an encoding this version wrote.
+  std::string to_json() const;
+  static Result<SegmentEncoding> from_json(std::string_view text);
+
  private:
   friend class SegmentEncodingBuilder;
   enum class Type { Category, Tags, Number, Title };
@@ -124,6 +130,10 @@ class SegmentEncodingBuilder {
   std::vector<Stats> stats_;
   long long count_ = 0;
 };
+
+// The value of a numeric field (annual_revenue, employees, custom_fields.NAME) of a prospect
+// as the encoding reads it, before scaling; nullopt when missing or not a number.
+std::optional<double> segment_number(const Prospect& p, std::string_view field);
 
 // Exposed for tests: the words of a job title, lower-cased and accent-folded
 // ("Directrice Générale" → {"directrice", "generale"}), and the bucket of a word.

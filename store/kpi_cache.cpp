@@ -47,9 +47,12 @@ Status KpiCache::refresh() {
 Result<Kpis> KpiCache::kpis(const ProspectFilter& f) {
   if (auto s = refresh(); !s) return std::unexpected(s.error());
   std::vector<long long> matches;
-  if (!f.q.empty()) {
+  // Full-text words and segments are resolved by the store (the index holds neither).
+  bool by_store = !f.q.empty() || !f.segment.empty();
+  if (by_store) {
     ProspectFilter text;
     text.q = f.q;
+    text.segment = f.segment;
     auto ids = store_.prospect_ids(text);
     if (!ids) return std::unexpected(ids.error());
     matches = std::move(*ids);
@@ -57,7 +60,7 @@ Result<Kpis> KpiCache::kpis(const ProspectFilter& f) {
   auto totals = store_.import_totals();
   if (!totals) return std::unexpected(totals.error());
   std::shared_lock read(mu_);
-  Kpis k = index_.compute(f, f.q.empty() ? nullptr : &matches);
+  Kpis k = index_.compute(f, by_store ? &matches : nullptr);
   k.imports = *totals;
   k.data_version = rev_;
   return k;

@@ -19,6 +19,7 @@
 #include "core/models/job.hpp"
 #include "core/models/kpis.hpp"
 #include "core/models/prospect.hpp"
+#include "core/models/segmentation.hpp"
 #include "core/models/user.hpp"
 #include "core/prospects.hpp"
 
@@ -171,6 +172,41 @@ class Store {
   // Marks expired every ready export whose expires_at <= now, and returns them as they were
   // (their files are for the caller to delete).
   virtual Result<std::vector<Export>> expire_exports(long long now) = 0;
+
+  // Segmentations. create_segmentation records the run and its fit job (`job` gets the new
+  // run's id) in one transaction, and returns both (job_id set).
+  virtual Result<std::pair<Segmentation, Job>> create_segmentation(
+      const Segmentation& s, const std::function<NewJob(long long segmentation_id)>& job, long long now_ms) = 0;
+  // A run with its segments, and its model when `with_model`. NotFound.
+  virtual Result<Segmentation> get_segmentation(long long id, bool with_model = false) = 0;
+  // The newest runs (with segments, without models), of one user or of everyone, and the total.
+  virtual Result<std::pair<std::vector<Segmentation>, long long>> list_segmentations(
+      std::optional<long long> created_by, long long limit, long long offset) = 0;
+  // Records a finished fit in one transaction with the job's checkpoint, while `fence` holds
+  // the job: the run becomes ready with its result and model, and its segments (by index,
+  // ids ignored) replace any saved by an earlier attempt. Conflict when the fence is stale.
+  virtual Result<Segmentation> save_segmentation_fit(long long id, const JobFence& fence, const std::string& result,
+                                                     const std::string& model, const std::vector<Segment>& segments,
+                                                     const std::string& checkpoint, long long done, long long total,
+                                                     long long now_ms) = 0;
+  // One batch of applying run `id`: (prospect id, segment id) pairs, written in one
+  // transaction with the job's checkpoint while `fence` holds the job (Conflict otherwise,
+  // nothing written). With `first`, the run becomes the applied one before the pairs are
+  // written: every prospect leaves its segment and no other run stays applied. Prospects
+  // deleted since they were read are skipped.
+  virtual Status write_segment_batch(long long id, const JobFence& fence, bool first,
+                                     std::span<const std::pair<long long, long long>> assignments,
+                                     const std::string& checkpoint, long long done, long long total,
+                                     long long now_ms) = 0;
+  // Creates the job that applies a ready run again (to the prospects of its filter as they are
+  // now) and makes it the run's latest job. Conflict when the run is not ready.
+  virtual Result<Job> start_segmentation_apply(long long id, const NewJob& job, long long now_ms) = 0;
+  // A user's name (nullopt: keep; "" : back to the generated name) and description of one
+  // segment of run `id`. NotFound.
+  virtual Result<Segment> update_segment(long long id, long long segment_id, const std::optional<std::string>& name,
+                                         const std::optional<std::string>& description) = 0;
+  // Deletes a run and its segments; its prospects leave their segment. NotFound.
+  virtual Status delete_segmentation(long long id) = 0;
 };
 
 // Opens the store named by `url`: a path or "sqlite:PATH" (created and migrated when new), or

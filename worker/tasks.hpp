@@ -16,6 +16,7 @@ struct TaskSettings {
   long long import_batch_rows = 20000;  // rows committed per transaction (with the checkpoint)
   long long export_ttl_hours = 72;      // an export's file is deleted this long after it is ready
   long long export_chunk_rows = 5000;   // prospects read per chunk (one short read transaction)
+  long long segment_batch_rows = 100000;  // segment ids written per transaction (with the checkpoint)
 };
 
 // Imports a CSV file uploaded with POST /imports (params: {"import_id": N}). Streams the
@@ -62,6 +63,12 @@ std::string export_part_name(const Export& e, int attempt);
 // export offers (temporary files of attempts that ended or were taken over, files of
 // exports that no longer exist). Returns how many files were deleted.
 long long sweep_exports(Store& store, const std::string& data_dir, long long now);
+
+// Segments prospects (params: {"segmentation_id": N, "mode": "fit" | "apply"}): fits the
+// run's k-means and saves it ("fit"), then writes each prospect's segment in batches with
+// checkpoints; "apply" assigns the prospects as they are now to a saved run. Resumes after a
+// crash (worker/tasks_segmentation.cpp).
+TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings);
 
 // Every task, by job type.
 std::map<std::string, Task> all_tasks(const TaskSettings& settings);

@@ -30,6 +30,9 @@ struct Prospect {
   long long created_at = 0;                  // unix seconds, UTC
   long long updated_at = 0;
   std::optional<long long> last_contact_at;
+  // The segment of the applied segmentation (core/models/segmentation.hpp), read only: set by
+  // segmentation jobs, never by a prospect's own create or update.
+  std::optional<long long> segment_id;
 };
 
 // One page of a prospect list, with the total of the whole filter.

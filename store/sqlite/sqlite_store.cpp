@@ -241,7 +241,8 @@ constexpr const char* kJobColumns =
 constexpr const char* kProspectColumns =
     "id, first_name, last_name, email, phone, company, job_title, sector, city, postal_code, region, country, "
     "company_size, employees, annual_revenue, source, status, owner, notes, custom_fields, opted_out, "
-    "created_at, updated_at, last_contact_at";
+    "created_at, updated_at, last_contact_at, "
+    "(SELECT segment_id FROM prospect_segments WHERE prospect_id = prospects.id)";
 
 // Reads a row selected with kProspectColumns (tags are read separately).
 Prospect read_prospect(SQLite::Statement& s) {
@@ -273,6 +274,7 @@ Prospect read_prospect(SQLite::Statement& s) {
   p.created_at = s.getColumn(21).getInt64();
   p.updated_at = s.getColumn(22).getInt64();
   p.last_contact_at = col_int(s, 23);
+  if (s.getColumnCount() > 24) p.segment_id = col_int(s, 24);  // the import's look-ups do not read it
   return p;
 }
 
@@ -325,6 +327,7 @@ void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
   p.created_at = sqlite3_column_int64(st, 21);
   p.updated_at = sqlite3_column_int64(st, 22);
   p.last_contact_at = integer(23);
+  p.segment_id = integer(24);
   p.tags.clear();  // read separately
 }
 
@@ -368,6 +371,13 @@ Where build_where(const ProspectFilter& f) {
     for (size_t i = 0; i < f.ids.size(); ++i) arr += (i ? "," : "") + std::to_string(f.ids[i]);
     arr += ']';
     parts.push_back("id IN (SELECT value FROM json_each(?))");
+    w.binds.emplace_back(std::move(arr));
+  }
+  if (!f.segment.empty()) {
+    std::string arr = "[";
+    for (size_t i = 0; i < f.segment.size(); ++i) arr += (i ? "," : "") + std::to_string(f.segment[i]);
+    arr += ']';
+    parts.push_back("id IN (SELECT prospect_id FROM prospect_segments WHERE segment_id IN (SELECT value FROM json_each(?)))");
     w.binds.emplace_back(std::move(arr));
   }
   if (!f.q.empty()) {
@@ -1493,6 +1503,189 @@ class SqliteStore final : public Store {
     });
   }
 
+  // ---- segmentations ----
+  Result<std::pair<Segmentation, Job>> create_segmentation(const Segmentation& in,
+                                                           const std::function<NewJob(long long)>& j,
+                                                           long long now_ms) override {
+    return guarded([&]() -> Result<std::pair<Segmentation, Job>> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto& s = c->q("segmentation-create");
+      bind_opt(s, 1, in.created_by);
+      s.bind(2, in.name);
+      s.bind(3, in.params);
+      s.bind(4, static_cast<int64_t>(in.created_at ? in.created_at : now_ms / 1000));
+      s.exec();
+      long long id = c->db().getLastInsertRowid();
+      long long job_id = insert_job(*c, j(id), now_ms);
+      set_segmentation_job(*c, id, job_id);
+      auto saved = get_segmentation_on(*c, id, false);
+      if (!saved) return fail(saved.error());
+      auto job = get_job_on(*c, job_id);
+      if (!job) return fail(job.error());
+      tx.commit();
+      return std::pair<Segmentation, Job>{std::move(*saved), std::move(*job)};
+    });
+  }
+
+  Result<Segmentation> get_segmentation(long long id, bool with_model) override {
+    return guarded([&]() -> Result<Segmentation> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      return get_segmentation_on(*c, id, with_model);
+    });
+  }
+
+  Result<std::pair<std::vector<Segmentation>, long long>> list_segmentations(std::optional<long long> created_by,
+                                                                             long long limit,
+                                                                             long long offset) override {
+    return guarded([&]() -> Result<std::pair<std::vector<Segmentation>, long long>> {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      auto& s = c->q("segmentation-list");
+      bind_opt(s, 1, created_by);
+      s.bind(2, static_cast<int64_t>(limit));
+      s.bind(3, static_cast<int64_t>(offset));
+      std::vector<Segmentation> out;
+      while (s.executeStep()) out.push_back(read_segmentation(s));
+      s.reset();
+      for (auto& x : out) x.segments = segments_of(*c, x.id);
+      auto& n = c->q("segmentation-count");
+      bind_opt(n, 1, created_by);
+      n.executeStep();
+      long long total = n.getColumn(0).getInt64();
+      n.reset();
+      return std::pair{std::move(out), total};
+    });
+  }
+
+  Result<Segmentation> save_segmentation_fit(long long id, const JobFence& fence, const std::string& result,
+                                             const std::string& model, const std::vector<Segment>& segments,
+                                             const std::string& checkpoint, long long done, long long total,
+                                             long long now_ms) override {
+    return guarded([&]() -> Result<Segmentation> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto& s = c->q("segmentation-finish-fit");
+      s.bind(1, static_cast<int64_t>(id));
+      s.bind(2, result);
+      s.bind(3, model);
+      s.bind(4, static_cast<int64_t>(fence.job_id));
+      s.bind(5, fence.attempt);
+      if (s.exec() == 0) return fail(lost_lease(fence));
+      // The fit and the checkpoint that moves the job past it commit together, so a fit is
+      // saved once; clearing first keeps that true even for a caller that saves twice.
+      auto& d = c->q("segment-clear");
+      d.bind(1, static_cast<int64_t>(id));
+      d.exec();
+      for (const auto& seg : segments) {
+        auto& ins = c->q("segment-insert");
+        ins.bind(1, static_cast<int64_t>(id));
+        ins.bind(2, seg.index);
+        ins.bind(3, seg.auto_name);
+        ins.bind(4, static_cast<int64_t>(seg.size));
+        ins.bind(5, seg.profile);
+        ins.exec();
+      }
+      if (!write_checkpoint(*c, fence, checkpoint, done, total, now_ms)) return fail(lost_lease(fence));
+      auto out = get_segmentation_on(*c, id, false);
+      if (!out) return out;
+      tx.commit();
+      return out;
+    });
+  }
+
+  Status write_segment_batch(long long id, const JobFence& fence, bool first,
+                             std::span<const std::pair<long long, long long>> assignments,
+                             const std::string& checkpoint, long long done, long long total,
+                             long long now_ms) override {
+    return guarded([&]() -> Status {
+      // The bulk connection: its large cache keeps the segment index's pages warm between
+      // batches (foreign keys are off there: prospect-segment-set checks the prospect itself).
+      auto c = bulk();
+      WriteTx tx(c->db());
+      auto& check = c->q("segmentation-job-check");
+      check.bind(1, static_cast<int64_t>(fence.job_id));
+      check.bind(2, fence.attempt);
+      bool held = check.executeStep();
+      check.tryReset();
+      if (!held) return fail(lost_lease(fence));
+      bump_version(*c);  // counts of segment filters are cached by version
+      if (first) {
+        c->q("prospect-segments-clear").exec();
+        c->q("segmentation-unapply-all").exec();
+        auto& a = c->q("segmentation-set-applied");
+        a.bind(1, static_cast<int64_t>(id));
+        a.bind(2, static_cast<int64_t>(now_ms / 1000));
+        a.exec();
+      }
+      for (const auto& [prospect, segment] : assignments) {
+        auto& s = c->q("prospect-segment-set");
+        s.bind(1, static_cast<int64_t>(prospect));
+        s.bind(2, static_cast<int64_t>(segment));
+        s.exec();
+      }
+      if (!write_checkpoint(*c, fence, checkpoint, done, total, now_ms)) return fail(lost_lease(fence));
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<Job> start_segmentation_apply(long long id, const NewJob& j, long long now_ms) override {
+    return guarded([&]() -> Result<Job> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto run = get_segmentation_on(*c, id, false);
+      if (!run) return fail(run.error());
+      if (run->state != "ready") return fail(Error::Conflict("state", "ce découpage n'est pas encore prêt"));
+      long long job_id = insert_job(*c, j, now_ms);
+      set_segmentation_job(*c, id, job_id);
+      auto job = get_job_on(*c, job_id);
+      if (!job) return job;
+      tx.commit();
+      return job;
+    });
+  }
+
+  Result<Segment> update_segment(long long id, long long segment_id, const std::optional<std::string>& name,
+                                 const std::optional<std::string>& description) override {
+    return guarded([&]() -> Result<Segment> {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto current = get_segment_on(*c, id, segment_id);
+      if (!current) return current;
+      std::optional<std::string> new_name = current->name;
+      if (name) new_name = name->empty() ? std::nullopt : name;
+      auto& s = c->q("segment-rename");
+      s.bind(1, static_cast<int64_t>(id));
+      s.bind(2, static_cast<int64_t>(segment_id));
+      bind_opt(s, 3, new_name);
+      s.bind(4, description ? *description : current->description);
+      s.exec();
+      auto out = get_segment_on(*c, id, segment_id);
+      if (!out) return out;
+      tx.commit();
+      return out;
+    });
+  }
+
+  Status delete_segmentation(long long id) override {
+    return guarded([&]() -> Status {
+      auto c = pool_.take();
+      WriteTx tx(c->db());
+      auto run = get_segmentation_on(*c, id, false);
+      if (!run) return fail(run.error());
+      bump_version(*c);
+      // Faster than the cascade row by row when the run is the applied one.
+      if (run->applied_at) c->q("prospect-segments-clear").exec();
+      auto& s = c->q("segmentation-delete");
+      s.bind(1, static_cast<int64_t>(id));
+      s.exec();
+      tx.commit();
+      return {};
+    });
+  }
+
  private:
   static Error lost_lease(const JobFence& f) {
     return Error::Conflict("job", "la tâche " + std::to_string(f.job_id) + " n'est plus tenue par la tentative " +
@@ -1639,6 +1832,71 @@ class SqliteStore final : public Store {
     s.bind(1, static_cast<int64_t>(id));
     if (!s.executeStep()) return fail(Error::NotFound("utilisateur", id));
     return read_user(s);
+  }
+
+  static void set_segmentation_job(Connection& c, long long id, long long job_id) {
+    auto& u = c.q("segmentation-set-job");
+    u.bind(1, static_cast<int64_t>(id));
+    u.bind(2, static_cast<int64_t>(job_id));
+    u.exec();
+  }
+
+  static Segmentation read_segmentation(SQLite::Statement& s) {
+    Segmentation x;
+    x.id = s.getColumn(0).getInt64();
+    x.created_by = col_int(s, 1);
+    x.name = s.getColumn(2).getString();
+    x.params = s.getColumn(3).getString();
+    x.job_id = col_int(s, 4);
+    x.state = s.getColumn(5).getString();
+    x.result = s.getColumn(6).getString();
+    x.model = s.getColumn(7).getString();
+    x.applied_at = col_int(s, 8);
+    x.created_at = s.getColumn(9).getInt64();
+    return x;
+  }
+
+  static Segment read_segment(SQLite::Statement& s) {
+    Segment g;
+    g.id = s.getColumn(0).getInt64();
+    g.segmentation_id = s.getColumn(1).getInt64();
+    g.index = s.getColumn(2).getInt();
+    g.auto_name = s.getColumn(3).getString();
+    g.name = col_text(s, 4);
+    g.description = s.getColumn(5).getString();
+    g.size = s.getColumn(6).getInt64();
+    g.profile = s.getColumn(7).getString();
+    return g;
+  }
+
+  std::vector<Segment> segments_of(Connection& c, long long id) {
+    auto& s = c.q("segment-list");
+    s.bind(1, static_cast<int64_t>(id));
+    std::vector<Segment> out;
+    while (s.executeStep()) out.push_back(read_segment(s));
+    s.reset();
+    return out;
+  }
+
+  Result<Segment> get_segment_on(Connection& c, long long id, long long segment_id) {
+    auto& s = c.q("segment-get");
+    s.bind(1, static_cast<int64_t>(id));
+    s.bind(2, static_cast<int64_t>(segment_id));
+    if (!s.executeStep()) return fail(Error::NotFound("segment", segment_id));
+    Segment g = read_segment(s);
+    s.reset();
+    return g;
+  }
+
+  Result<Segmentation> get_segmentation_on(Connection& c, long long id, bool with_model) {
+    auto& s = c.q("segmentation-get");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return fail(Error::NotFound("segmentation", id));
+    Segmentation x = read_segmentation(s);
+    s.reset();
+    if (!with_model) x.model.clear();
+    x.segments = segments_of(c, id);
+    return x;
   }
 
   Result<Prospect> get_prospect_on(Connection& c, long long id) {

@@ -31,7 +31,8 @@ WHERE id = ?24;
 -- One prospect by id (the columns in the order read_prospect expects).
 SELECT id, first_name, last_name, email, phone, company, job_title, sector, city, postal_code, region,
   country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
-  opted_out, created_at, updated_at, last_contact_at
+  opted_out, created_at, updated_at, last_contact_at,
+  (SELECT segment_id FROM prospect_segments WHERE prospect_id = prospects.id)
 FROM prospects WHERE id = ?1;
 
 -- name: prospect-delete
