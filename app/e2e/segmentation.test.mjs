@@ -174,10 +174,10 @@ test('a renamed and described segment keeps its name after a reload', async () =
   assert.ok(norm(await again.textContent()).includes('Nom proposé :'));
 });
 
-test('once applied, "Voir ces prospects" opens the list on exactly that segment, named in a chip', async () => {
-  assert.equal(await page.getByRole('link', { name: 'Voir ces prospects' }).count(), 0, 'no link before the split is applied');
-  await page.getByTestId('apply').click();
-  await page.getByTestId('apply-help').filter({ hasText: 'Découpage appliqué le' }).waitFor({ timeout: JOB_TIMEOUT_MS });
+test('a finished run is applied: "Voir ces prospects" opens the list on exactly that segment, named in a chip', async () => {
+  // The fit writes each prospect's segment when it ends: the newest run is the applied one.
+  await page.getByTestId('apply-help').filter({ hasText: 'Découpage appliqué le' }).waitFor();
+  assert.ok(norm(await page.getByTestId('run').locator('.seg-run-title').textContent()).includes('Appliquée'));
   const segmentId = Number(await cardOfSize(20).getAttribute('data-segment-id'));
   await cardOfSize(20).getByRole('link', { name: 'Voir ces prospects' }).click();
   await page.waitForURL((u) => u.pathname === '/prospects' && u.searchParams.get('segment') === String(segmentId));
@@ -209,6 +209,21 @@ test('an automatic run finds 3 segments and shows the silhouette of each k tried
   assert.match(norm(await page.locator('section[data-chart="kscores"] tr.seg-kept th').textContent()), /^3 \(retenu\)$/);
   await chartsSettled();
   await shot('automatic');
+});
+
+test('an earlier run applied again becomes the applied one, with a progress bar', async () => {
+  await page.goto(`${server.base}/segmentation?run=${fixedRunId}`);
+  await page.getByTestId('run-result').waitFor();
+  // The automatic run, newer, replaced it.
+  assert.equal(await page.getByRole('link', { name: 'Voir ces prospects' }).count(), 0);
+  await watchProgress();
+  await page.getByTestId('apply').filter({ hasText: 'Appliquer ce découpage' }).click();
+  await page.getByTestId('apply-help').filter({ hasText: 'Découpage appliqué le' }).waitFor({ timeout: JOB_TIMEOUT_MS });
+  assert.equal(await page.evaluate(() => window.__sawProgress), true, 'the progress bar of the apply showed');
+  assert.equal(await page.getByRole('link', { name: 'Voir ces prospects' }).count(), 3);
+  const run = await apiCall('GET', `/segmentations/${fixedRunId}`);
+  assert.equal(run.body.data.applied, true);
+  assert.equal((await apiCall('GET', `/segmentations/${autoRunId}`)).body.data.applied, false);
 });
 
 test('two runs compare side by side: settings, k, quality, segment names and sizes', async () => {
