@@ -146,7 +146,7 @@ test('a run with 3 segments finds the planted groups: one card each, with its si
     assert.ok(text.includes(`Région : ${g.region}`), text);
   }
   // The planted groups are far apart: a clear split.
-  await page.getByTestId('quality').getByText('Bonne').waitFor();
+  await page.getByTestId('quality').locator('[data-quality="good"]').filter({ hasText: 'Bonne' }).waitFor();
   assert.match(norm(await page.getByTestId('run-rows').textContent()), new RegExp(`^${fr(TOTAL)}$`));
   // The map, the sizes; a fixed k has no silhouette per k.
   assert.equal(await page.getByTestId('chart-kscores').count(), 0);

@@ -86,7 +86,7 @@ export function SegmentCard({ runId, segment, linkable, onSaved }: {
  * the API lists the most over-represented values, which for a segment that looks like the
  * base can be barely over (or under) 1.
  */
-const MIN_LIFT = 1.1;
+const MIN_LIFT = 1.25;
 
 function SegmentFacts({ segment: s }: { segment: Segment }) {
   const traits = s.traits.filter((tr) => tr.lift >= MIN_LIFT);
