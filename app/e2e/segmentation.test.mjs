@@ -101,6 +101,8 @@ async function startRun({ k, name }) {
   await page.waitForURL((u) => u.pathname === '/segmentation' && u.searchParams.has('run'));
   const id = Number(new URL(page.url()).searchParams.get('run'));
   await page.getByTestId('run-result').waitFor({ timeout: JOB_TIMEOUT_MS });
+  // The result shows once the fit is saved; the job then still writes each prospect's segment.
+  await page.getByTestId('apply-help').filter({ hasText: 'Découpage appliqué le' }).waitFor({ timeout: JOB_TIMEOUT_MS });
   assert.equal(await page.evaluate(() => window.__sawProgress), true, 'the progress bar of the run showed');
   return id;
 }

@@ -17,6 +17,21 @@ const COLOR = { text: '#1d2433', muted: '#667085', grid: '#eceef2', primary: '#2
 /** "1. Industrie · Bretagne": the number matches the card's. */
 const numbered = (index: number, name: string) => `${index + 1}. ${name}`;
 
+/** A map axis: no unit to show, and a margin so that points and centres at the edge are drawn whole. */
+const pad = (side: 1 | -1) => ({ min, max }: { min: number; max: number }) => {
+  const m = (max - min || 1) * 0.08;
+  return side < 0 ? min - m : max + m;
+};
+const PLANE_AXIS = {
+  type: 'value' as const,
+  min: pad(-1),
+  max: pad(1),
+  axisLabel: { show: false },
+  axisTick: { show: false },
+  axisLine: { show: false },
+  splitLine: { lineStyle: { color: COLOR.grid } },
+};
+
 export function SegmentMapCard({ run }: { run: Segmentation }) {
   const narrow = useNarrow();
   const segments = byIndex(run.segments);
@@ -41,8 +56,8 @@ export function SegmentMapCard({ run }: { run: Segmentation }) {
           return `<strong>${escapeHtml(numbered(s.index, s.name))}</strong>${centre}<br/>${escapeHtml(tn('prospects.total', s.size))} · ${formatShare(s.share)}`;
         },
       },
-      xAxis: { type: 'value', scale: true, axisLabel: { show: false }, axisTick: { show: false }, axisLine: { show: false }, splitLine: { lineStyle: { color: COLOR.grid } } },
-      yAxis: { type: 'value', scale: true, axisLabel: { show: false }, axisTick: { show: false }, axisLine: { show: false }, splitLine: { lineStyle: { color: COLOR.grid } } },
+      xAxis: { ...PLANE_AXIS },
+      yAxis: { ...PLANE_AXIS },
       series: [
         ...segments.map((s) => ({
           type: 'scatter' as const,
@@ -58,8 +73,9 @@ export function SegmentMapCard({ run }: { run: Segmentation }) {
           symbol: 'diamond',
           symbolSize: narrow ? 16 : 20,
           z: 5,
-          itemStyle: { color: segmentColor(s.index), borderColor: '#fff', borderWidth: 2 },
-          label: { show: true, formatter: String(s.index + 1), color: '#fff', fontWeight: 700, fontSize: 10 },
+          // Hollow, so that the points under it stay visible; numbered as in the legend and the cards.
+          itemStyle: { color: 'rgba(255, 255, 255, 0.35)', borderColor: segmentColor(s.index), borderWidth: 2.5 },
+          label: { show: true, position: 'right' as const, formatter: String(s.index + 1), color: segmentColor(s.index), fontWeight: 700, fontSize: 13 },
           data: centres[s.index] ? [[centres[s.index].x, centres[s.index].y]] : [],
         })),
       ],

@@ -731,7 +731,7 @@ function RunResult({ run, linkable, onSegmentSaved }: { run: Run; linkable: bool
   const automatic = isAutomatic(run) && run.k_scores.length > 0;
   return (
     <div className="seg-result" data-testid="run-result">
-      <div className="seg-top-grid">
+      <div className={`seg-top-grid ${automatic ? '' : 'seg-top-single'}`}>
         <QualityPanel run={run} />
         {automatic && <KScoresCard scores={run.k_scores} chosen={run.k} />}
       </div>
