@@ -230,7 +230,7 @@ export function KScoresCard({ scores, chosen }: { scores: KScore[]; chosen: numb
   const option = useMemo<ChartOption>(
     () => ({
       animationDuration: ANIMATION_MS,
-      grid: { left: 4, right: 16, top: 16, bottom: 4, containLabel: true },
+      grid: { left: 4, right: 16, top: 26, bottom: 4, containLabel: true },
       tooltip: {
         trigger: 'item',
         formatter: (p) => {

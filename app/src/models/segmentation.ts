@@ -23,7 +23,9 @@ export const K_MIN = 2;
 export const K_MAX = 20;
 export const DEFAULT_K = 4;
 
+/** Characters of a segment's name, of a run's name (the API's limits). */
 export const NAME_MAX = 80;
+export const RUN_NAME_MAX = 120;
 export const DESCRIPTION_MAX = 500;
 
 export type FeatureKind = 'category' | 'tags' | 'number' | 'text';
@@ -222,6 +224,12 @@ export function parseSegmentationView(search: string): SegmentationView {
     return { kind: 'compare', ids: [compare[0], compare[1]] };
   }
   return { kind: 'new', from: positiveId(p.get('from')), query: parseQuery(search) };
+}
+
+/** The name the API gives a run started without one (api/routers/segmentations.cpp): "Segmentation du 2026-12-01 09:12" (UTC). */
+export function defaultRunName(now: Date = new Date()): string {
+  const iso = now.toISOString();
+  return `Segmentation du ${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 export function runHref(id: number): string {

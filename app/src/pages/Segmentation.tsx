@@ -14,7 +14,7 @@ import { formatDate, formatDateTime, formatNumber, formatShare, t, tn, useLang, 
 import { RateMeter, canCancel, canRetry, isActive, type Job } from '../models/job';
 import { COMPANY_SIZES, STATUSES, queryToParams, type Facets, type FilterKey, type ProspectQuery } from '../models/prospect';
 import {
-  AUTO_K_MAX, AUTO_K_MIN, AUTO_MIN_ROWS, DEFAULT_K, K_MAX, K_MIN, NAME_MAX, byIndex, compareHref, fieldKind, hasActiveJob,
+  AUTO_K_MAX, AUTO_K_MIN, AUTO_MIN_ROWS, DEFAULT_K, K_MAX, K_MIN, RUN_NAME_MAX, byIndex, compareHref, defaultRunName, fieldKind, hasActiveJob,
   isAutomatic, isComputing, newRunHref, parseSegmentationView, qualityOf, runFilter, runHref, type Feature, type FeatureKind,
   type Segment, type Segmentation as Run,
 } from '../models/segmentation';
@@ -338,9 +338,9 @@ function NewRunForm({ query, from }: { query: ProspectQuery; from: number | null
           <span className="visually-hidden">{t('seg.new.nameLabel')}</span>
           <input
             value={name}
-            maxLength={NAME_MAX}
+            maxLength={RUN_NAME_MAX}
             onChange={(e) => setName(e.target.value)}
-            placeholder={t('seg.new.namePlaceholder', { date: formatDateTime(new Date().toISOString()) })}
+            placeholder={defaultRunName()}
             aria-label={t('seg.new.nameLabel')}
           />
           {errors.name && <span className="field-error">{errors.name}</span>}
