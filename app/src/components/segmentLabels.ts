@@ -45,9 +45,9 @@ export function valueLabel(field: string, value: string | null | undefined): str
   return value;
 }
 
-/** A median or any number of a field: revenue in euros, counts as whole numbers. */
+/** A median or any number of a field: revenue in euros, counts as whole numbers; none: "Non renseigné". */
 export function numberLabel(field: string, n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return t('kpi.none');
+  if (n === null || n === undefined || !Number.isFinite(n)) return t('seg.missing');
   if (field === 'annual_revenue') return formatEuros(n);
   if (field === 'employees') return formatNumber(Math.round(n));
   return Math.abs(n) >= 100 ? formatNumber(Math.round(n)) : formatDecimal(n, 2);
