@@ -506,6 +506,7 @@ function RunHistory({ who }: { who: Who }) {
 let justStarted: Run | null = null;
 
 function RunView({ id, who }: { id: number; who: Who }) {
+  const lang = useLang();
   const [run, setRun] = useState<Run | null>(() => (justStarted?.id === id ? justStarted : null));
   const [error, setError] = useState('');
   const [reload, setReload] = useState(0);
@@ -632,6 +633,8 @@ function RunView({ id, who }: { id: number; who: Who }) {
 
       {ready && run.segments.length > 0 && (
         <RunResult
+          // The charts draw their labels once: another language draws them again.
+          key={lang}
           run={run}
           linkable={linkable}
           onSegmentSaved={(s) => setRun((old) => (old ? { ...old, segments: old.segments.map((x) => (x.id === s.id ? { ...x, ...s } : x)) } : old))}
