@@ -358,6 +358,7 @@ function NewRunForm({ query, from }: { query: ProspectQuery; from: number | null
           {busy ? t('seg.new.starting') : t('seg.new.start')}
         </button>
       </div>
+      <p className="muted small seg-apply-note">{t('seg.new.applyNote')}</p>
     </section>
   );
 }
