@@ -279,6 +279,12 @@ test('a segment name that looks like HTML is shown as text', async () => {
   assert.equal(await page.evaluate(() => window.__xss), undefined);
 });
 
+test('a segment no run holds shows as its number in the chip', async () => {
+  await page.goto(`${server.base}/prospects?segment=987654`);
+  await page.getByTestId('segment-chip-name').filter({ hasText: 'Segment n° 987654' }).waitFor();
+  await page.getByTestId('total').filter({ hasText: /^0 prospect$/ }).waitFor();
+});
+
 test('English labels', async () => {
   await page.goto(`${server.base}/segmentation?run=${fixedRunId}`);
   await page.getByTestId('run-result').waitFor();
