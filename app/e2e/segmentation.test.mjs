@@ -63,6 +63,35 @@ const chartsSettled = () =>
     return charts.length > 0 && charts.every((el) => el.dataset.settled === 'true');
   });
 
+/** The middle of the first bar of colour `rgb` on a chart's canvas, in page coordinates (read from its pixels). */
+async function barPoint(testId, rgb) {
+  const canvas = page.locator(`[data-testid="${testId}"] canvas`).first();
+  await canvas.scrollIntoViewIfNeeded();
+  const p = await canvas.evaluate((c, rgb) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const is = (x, y) => {
+      const i = (y * c.width + x) * 4;
+      return Math.abs(data[i] - rgb[0]) < 6 && Math.abs(data[i + 1] - rgb[1]) < 6 && Math.abs(data[i + 2] - rgb[2]) < 6;
+    };
+    const scale = c.width / c.getBoundingClientRect().width;
+    for (let y = 0; y < c.height; y++) {
+      for (let x = 0; x < c.width; x++) {
+        if (!is(x, y)) continue;
+        const row = Math.min(c.height - 1, y + Math.round(6 * scale));
+        let x0 = x;
+        while (x0 < c.width && !is(x0, row)) x0++;
+        let x1 = x0;
+        while (x1 < c.width && is(x1, row)) x1++;
+        return { x: (x0 + x1) / 2 / scale, y: row / scale };
+      }
+    }
+    return null;
+  }, rgb);
+  assert.ok(p, `no bar of colour ${rgb} drawn in ${testId}`);
+  const box = await canvas.boundingBox();
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
 /** Records whether a run's progress bar was ever in the page (the job can end before a poll sees it running). */
 async function watchProgress() {
   await page.evaluate(() => {
@@ -268,9 +297,12 @@ test('a segment name that looks like HTML is shown as text', async () => {
   await page.reload();
   await page.getByTestId('run-result').waitFor();
   await chartsSettled();
-  // Hovering the bar of that segment shows its tooltip with the name escaped.
-  const box = await page.getByTestId('chart-sizes').boundingBox();
-  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+  // Hovering the bar of that segment (drawn in its colour) shows its tooltip, the name escaped.
+  const rgb = await cardOfSize(12).evaluate((el) => getComputedStyle(el).borderTopColor.match(/\d+/g).slice(0, 3).map(Number));
+  const at = await barPoint('chart-sizes', rgb);
+  await page.mouse.move(at.x, at.y);
+  await page.locator('[data-testid="chart-sizes"] strong', { hasText: XSS_NAME }).waitFor();
+  await shot('tooltip');
   assert.equal(await page.locator('img[src="x"]').count(), 0);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   await page.goto(`${server.base}/prospects?segment=${await cardOfSize(12).getAttribute('data-segment-id')}`);
