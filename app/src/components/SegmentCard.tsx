@@ -3,7 +3,7 @@
 // the medians against the whole base, the frequent job-title words), its description, and a
 // form to rename and describe it. "Voir ces prospects" opens the prospect list on it once the
 // run is applied (before that, prospects do not carry its id).
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { ApiError } from '../api';
 import { formatNumber, formatShare, t, tn } from '../i18n';
@@ -21,6 +21,13 @@ export function SegmentCard({ runId, segment, linkable, onSaved }: {
 }) {
   const [editing, setEditing] = useState(false);
   const titleId = useId();
+  // Back from the form (saved, cancelled), the keyboard focus returns to the button that opened it.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
   const s = segment;
   return (
     <article className="seg-card" aria-labelledby={titleId} data-testid="segment-card" data-segment-id={s.id} data-index={s.index} style={{ borderTopColor: segmentColor(s.index) }}>
@@ -72,7 +79,7 @@ export function SegmentCard({ runId, segment, linkable, onSaved }: {
               {t('seg.card.see')}
             </Link>
           ) : null}
-          <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
+          <button type="button" className="btn btn-small" onClick={() => setEditing(true)} ref={editButton}>
             {t('seg.card.edit')}
           </button>
         </div>
@@ -177,7 +184,14 @@ function SegmentForm({ runId, segment, onCancel, onSaved }: { runId: number; seg
   };
 
   return (
-    <form className="seg-form" onSubmit={save} data-testid="segment-form">
+    <form
+      className="seg-form"
+      onSubmit={save}
+      data-testid="segment-form"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !busy) onCancel();
+      }}
+    >
       <div className="field">
         <label htmlFor={nameId}>{t('seg.card.name')}</label>
         <input
