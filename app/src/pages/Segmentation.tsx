@@ -503,6 +503,8 @@ function RunHistory({ who }: { who: Who }) {
 
 // --- one run ------------------------------------------------------------------------------
 
+const FIT_POLL_MS = 2000;
+
 /** The run the form just started, so that its page shows it (queued, with its job) at once. */
 let justStarted: Run | null = null;
 
@@ -538,6 +540,14 @@ function RunView({ id, who }: { id: number; who: Who }) {
     const timer = window.setTimeout(() => setReload((n) => n + 1), 1000);
     return () => window.clearTimeout(timer);
   }, [stale, run]);
+  // While the fit runs, the run is read again now and then: once the fit is saved the result
+  // shows, while the job goes on writing each prospect's segment (long on a big base).
+  const fitting = run !== null && isComputing(run) && followed !== null;
+  useEffect(() => {
+    if (!fitting) return;
+    const timer = window.setTimeout(() => setReload((n) => n + 1), FIT_POLL_MS);
+    return () => window.clearTimeout(timer);
+  }, [fitting, run]);
 
   if (error) {
     return (
@@ -720,6 +730,7 @@ function RunProgress({ job: initial, applying, onEnded }: { job: Job; applying: 
       </div>
       <JobProgressBar job={job} meter={meter} />
       {job.state === 'queued' && <p className="muted">{t('seg.run.queued')}</p>}
+      {job.cancel_requested && isActive(job) && <p className="muted">{t('seg.run.cancelRequested')}</p>}
       {live.error && <div className="alert alert-error">{live.error}</div>}
       {cancelError && (
         <div className="alert alert-error" role="alert">
