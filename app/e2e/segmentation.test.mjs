@@ -325,6 +325,20 @@ test('a segment name that looks like HTML is shown as text', async () => {
   assert.equal(await page.evaluate(() => window.__xss), undefined);
 });
 
+test('"Nouvelle segmentation avec ces paramètres" fills the form with the run\'s prospects, criteria and k', async () => {
+  await page.goto(`${server.base}/segmentation?run=${fixedRunId}`);
+  await page.getByTestId('run-result').waitFor();
+  await page.getByRole('link', { name: 'Nouvelle segmentation avec ces paramètres' }).click();
+  await page.waitForURL((u) => u.searchParams.get('from') === String(fixedRunId));
+  const form = page.getByTestId('new-run');
+  await form.getByText('repris de « Trois groupes »').waitFor();
+  await form.getByLabel('Nombre de segments').waitFor();
+  assert.equal(await form.getByLabel('Nombre de segments').inputValue(), '3');
+  const ticked = await form.locator('input[type="checkbox"][data-field]:checked').evaluateAll((els) => els.map((e) => e.dataset.field));
+  assert.deepEqual(ticked.sort(), [...FIELDS].sort());
+  await page.getByTestId('matching').filter({ hasText: `${fr(TOTAL)} prospects` }).waitFor();
+});
+
 test('a segment no run holds shows as its number in the chip', async () => {
   await page.goto(`${server.base}/prospects?segment=987654`);
   await page.getByTestId('segment-chip-name').filter({ hasText: 'Segment n° 987654' }).waitFor();
