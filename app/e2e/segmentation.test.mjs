@@ -284,7 +284,7 @@ test('two runs compare side by side: settings, k, quality, segment names and siz
   await page.waitForURL((u) => u.searchParams.has('compare'));
   const table = page.locator('.seg-compare-table');
   await table.waitFor();
-  const head = await table.locator('thead th').allTextContents();
+  const head = await table.locator('thead th a').allTextContents();
   assert.deepEqual(head.map(norm).sort(), ['Automatique', 'Trois groupes']);
   const cells = async (row) => (await table.locator(`tr[data-row="${row}"] td`).allTextContents()).map(norm);
   assert.deepEqual(await cells('k'), ['3', '3']);

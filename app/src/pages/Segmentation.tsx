@@ -466,7 +466,7 @@ function RunHistory({ who }: { who: Who }) {
                     <input type="checkbox" checked={ticked.includes(r.id)} onChange={() => tick(r.id)} aria-label={t('seg.history.compareOne', { name: r.name })} />
                   </td>
                   <td className="col-strong seg-run-name" title={r.name}>
-                    <Link href={runHref(r.id)}>{r.name}</Link>
+                    <Link href={runHref(r.id)}>{r.name}</Link> <span className="muted small">{t('jobs.number', { id: r.id })}</span>
                   </td>
                   <td className="nowrap">{formatDateTime(r.created_at)}</td>
                   <td>{who(r.created_by)}</td>
@@ -593,6 +593,7 @@ function RunView({ id, who }: { id: number; who: Who }) {
       <section className="panel seg-run-head">
         <div className="seg-run-title">
           <h2 data-testid="run-name">{run.name}</h2>
+          <span className="muted small">{t('jobs.number', { id: run.id })}</span>
           <StateBadge run={run} />
         </div>
         <p className="muted small">{t('seg.run.createdBy', { date: formatDateTime(run.created_at), who: who(run.created_by) })}</p>
@@ -838,7 +839,7 @@ function CompareView({ ids, who }: { ids: [number, number]; who: Who }) {
                 <td />
                 {[a, b].map((r) => (
                   <th key={r.id} scope="col" data-run-id={r.id}>
-                    <Link href={runHref(r.id)}>{r.name}</Link>
+                    <Link href={runHref(r.id)}>{r.name}</Link> <span className="muted small">{t('jobs.number', { id: r.id })}</span>
                   </th>
                 ))}
               </tr>
