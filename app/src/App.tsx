@@ -12,6 +12,8 @@ import { Exports } from './pages/Exports';
 
 // The dashboard carries the chart library (ECharts): loaded when first shown, not with every page.
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+// So does the segmentation page, which shares that chunk.
+const Segmentation = lazy(() => import('./pages/Segmentation').then((m) => ({ default: m.Segmentation })));
 
 /** Where a logged-in user lands (from /, or after logging in without a page to go back to). */
 const HOME = '/dashboard';
@@ -74,6 +76,10 @@ export function App() {
           <Suspense fallback={<div className="boot-message">{t('app.loading')}</div>}>
             <Dashboard />
           </Suspense>
+        ) : pathname === '/segmentation' ? (
+          <Suspense fallback={<div className="boot-message">{t('app.loading')}</div>}>
+            <Segmentation session={session} />
+          </Suspense>
         ) : pathname === '/prospects' ? (
           <Prospects />
         ) : pathname === '/import' ? (
@@ -96,6 +102,7 @@ export function App() {
 const NAV: readonly (readonly [string, MessageKey])[] = [
   ['/dashboard', 'nav.dashboard'],
   ['/prospects', 'nav.prospects'],
+  ['/segmentation', 'nav.segmentation'],
   ['/import', 'nav.import'],
   ['/exports', 'nav.exports'],
   ['/jobs', 'nav.jobs'],

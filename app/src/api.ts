@@ -9,6 +9,7 @@ import type { Job, JobLog, JobQuery } from './models/job';
 import { jobQueryToParams } from './models/job';
 import type { DashboardQuery, Kpis } from './models/kpis';
 import { filterParams } from './models/kpis';
+import type { Feature, Segment, SegmentPatch, Segmentation, SegmentationRequest } from './models/segmentation';
 
 const BASE = '/api/v1';
 
@@ -285,4 +286,48 @@ export async function createExport(req: ExportRequest): Promise<{ export: Export
 
 export async function listExports(signal?: AbortSignal): Promise<ExportFile[]> {
   return (await request<ExportFile[]>('GET', '/exports', { signal })).data;
+}
+
+// --- segmentations ------------------------------------------------------------------
+
+/** The fields a run can segment on (custom fields holding numbers included), with the default choice. */
+export async function segmentationFeatures(signal?: AbortSignal): Promise<Feature[]> {
+  return (await request<Feature[]>('GET', '/segmentations/features', { signal })).data;
+}
+
+/** Starts a run (202: queued, its job set); a refused input is a 422 naming fields, k, filter.<param>, name or rows. */
+export async function createSegmentation(req: SegmentationRequest): Promise<Segmentation> {
+  return (await request<Segmentation>('POST', '/segmentations', { body: req })).data;
+}
+
+/** The runs, newest first (without their points). */
+export async function listSegmentations(page = 1, perPage = 50, signal?: AbortSignal): Promise<{ items: Segmentation[]; meta: ListMeta }> {
+  const { data, meta } = await request<Segmentation[]>('GET', `/segmentations?page=${page}&per_page=${perPage}`, { signal });
+  return { items: data, meta: meta ?? { total: data.length, page, per_page: perPage } };
+}
+
+/** One run, with the 2D points of its sample and its centroids. */
+export async function getSegmentation(id: number, signal?: AbortSignal): Promise<Segmentation> {
+  return (await request<Segmentation>('GET', `/segmentations/${id}`, { signal })).data;
+}
+
+/** Renames or describes a segment; name '' (or null) goes back to the generated name. */
+export async function updateSegment(runId: number, segmentId: number, patch: SegmentPatch): Promise<Segment> {
+  return (await request<Segment>('PATCH', `/segmentations/${runId}/segments/${segmentId}`, { body: patch })).data;
+}
+
+/** Writes the run's segment ids on its prospects (a job; 409 while the run is not ready). */
+export async function applySegmentation(id: number): Promise<Segmentation> {
+  return (await request<Segmentation>('POST', `/segmentations/${id}/apply`, { body: {} })).data;
+}
+
+export async function deleteSegmentation(id: number): Promise<void> {
+  await request<void>('DELETE', `/segmentations/${id}`);
+}
+
+// --- users --------------------------------------------------------------------------
+
+/** Every account (admins only). */
+export async function listUsers(signal?: AbortSignal): Promise<User[]> {
+  return (await request<User[]>('GET', '/users', { signal })).data;
 }

@@ -6,14 +6,18 @@
 // wait on it before a screenshot instead of sleeping).
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, FunnelChart, GaugeChart, type BarSeriesOption, type FunnelSeriesOption, type GaugeSeriesOption } from 'echarts/charts';
+import {
+  BarChart, FunnelChart, GaugeChart, LineChart, ScatterChart, type BarSeriesOption, type FunnelSeriesOption, type GaugeSeriesOption,
+  type LineSeriesOption, type ScatterSeriesOption,
+} from 'echarts/charts';
 import { GridComponent, TooltipComponent, type GridComponentOption, type TooltipComponentOption } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, FunnelChart, GaugeChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, FunnelChart, GaugeChart, LineChart, ScatterChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.ComposeOption<
-  BarSeriesOption | FunnelSeriesOption | GaugeSeriesOption | GridComponentOption | TooltipComponentOption
+  | BarSeriesOption | FunnelSeriesOption | GaugeSeriesOption | LineSeriesOption | ScatterSeriesOption | GridComponentOption
+  | TooltipComponentOption
 >;
 
 export function Chart({ option, onClick, height, testId }: {

@@ -45,11 +45,15 @@ export function JobProgressBar({ job, meter, compact = false }: { job: Job; mete
   const rate = meter.rate(job);
   const eta = meter.eta(job);
   const tone = job.state === 'succeeded' ? 'success' : job.state === 'failed' ? 'danger' : job.state === 'running' ? 'primary' : 'muted';
+  // A job that counts in percent (a segmentation) has nothing to add to the percentage.
+  const inPercent = unit === '%';
   const parts: string[] = [];
   if (job.state === 'running' && total <= 0 && done <= 0) parts.push(t('progress.starting'));
-  if (total > 0 && !(compact && job.state === 'succeeded')) parts.push(t('progress.of', { done: formatAmount(done, unit), total: formatAmount(total, unit) }));
+  if (inPercent) {
+    // The percentage says it all.
+  } else if (total > 0 && !(compact && job.state === 'succeeded')) parts.push(t('progress.of', { done: formatAmount(done, unit), total: formatAmount(total, unit) }));
   else if (done > 0 && total <= 0) parts.push(formatAmount(done, unit));
-  if (rate !== null && rate > 0) parts.push(t('progress.rate', { rate: formatAmount(rate, unit) }));
+  if (rate !== null && rate > 0 && !inPercent) parts.push(t('progress.rate', { rate: formatAmount(rate, unit) }));
   if (eta !== null) parts.push(t('progress.eta', { time: formatDuration(eta) }));
   return (
     // An unknown total shows a moving bar only while something happens.

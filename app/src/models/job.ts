@@ -5,7 +5,7 @@ export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelle
 export type JobState = (typeof JOB_STATES)[number];
 
 /** The job types the workers run (worker/tasks.cpp). */
-export const JOB_TYPES = ['import', 'export'] as const;
+export const JOB_TYPES = ['import', 'export', 'segmentation'] as const;
 
 export interface JobProgress {
   done: number;
@@ -32,6 +32,7 @@ export interface Job {
   finished_at: string | null;
   import_id?: number;
   export_id?: number;
+  segmentation_id?: number;
 }
 
 export interface JobLog {

@@ -33,10 +33,12 @@ export interface Prospect {
   created_at: string;
   updated_at: string;
   last_contact_at: string | null;
+  /** The prospect's segment in the applied segmentation run (GET /segmentations), or null. */
+  segment_id: number | null;
 }
 
 /** Body of POST /prospects and PATCH /prospects/{id} (PATCH: only changed keys). */
-export type ProspectInput = Partial<Omit<Prospect, 'id' | 'created_at' | 'updated_at'>>;
+export type ProspectInput = Partial<Omit<Prospect, 'id' | 'created_at' | 'updated_at' | 'segment_id'>>;
 
 export interface FacetValue {
   value: string;
@@ -46,8 +48,8 @@ export interface FacetValue {
 export type FacetName = 'sector' | 'region' | 'source' | 'owner' | 'tags' | 'status' | 'company_size';
 export type Facets = Partial<Record<FacetName, FacetValue[]>>;
 
-/** The list filters; each multi-valued one is sent comma-separated. */
-export const FILTER_KEYS = ['status', 'sector', 'region', 'city', 'company_size', 'tags', 'owner', 'source'] as const;
+/** The list filters; each multi-valued one is sent comma-separated (segment: segment ids of the applied run). */
+export const FILTER_KEYS = ['status', 'sector', 'region', 'city', 'company_size', 'tags', 'owner', 'source', 'segment'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export interface ProspectQuery {

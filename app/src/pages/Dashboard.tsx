@@ -4,7 +4,7 @@
 // funnel stage opens the prospect list on what it counts. Each chart has a title, a one-line
 // summary and a table of its values (links included) that screen readers read instead of
 // the canvas, and that anyone can show in place of the chart.
-import { createContext, useCallback, useContext, useEffect, useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import * as api from '../api';
 import { ApiError } from '../api';
 import { formatDay, formatMonth, formatNumber, formatShare, t, tn, useLang, type MessageKey } from '../i18n';
@@ -16,6 +16,7 @@ import {
 import { COMPANY_SIZES, type Facets, type Status } from '../models/prospect';
 import { Link, navigate, useLocation } from '../router';
 import { Chart, type ChartOption } from '../components/Chart';
+import { ChartCard, TableLink, escapeHtml, useNarrow } from '../components/ChartCard';
 import { DayFilter } from '../components/DayFilter';
 import { FacetFilter, type FacetOption } from '../components/FacetFilter';
 import { describeError } from '../components/errors';
@@ -47,11 +48,6 @@ const ANIMATION_MS = 350;
 
 const BREAKDOWNS: readonly BreakdownKey[] = ['sector', 'region', 'company_size', 'source', 'owner'];
 
-/** Chart tooltips are HTML: values typed by users must not become markup. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 function valueLabel(key: BreakdownKey, value: string): string {
   if (key === 'company_size' && (COMPANY_SIZES as readonly string[]).includes(value)) return t(`size.${value}` as MessageKey);
   if (key === 'status') return t(`status.${value}` as MessageKey);
@@ -59,20 +55,6 @@ function valueLabel(key: BreakdownKey, value: string): string {
 }
 
 const dayShort = (ymd: string) => formatDay(ymd).slice(0, 5);
-
-const NARROW = '(max-width: 600px)';
-
-/** True on a phone-sized screen, where chart labels get shorter; follows the window. */
-function useNarrow(): boolean {
-  return useSyncExternalStore(
-    (changed) => {
-      const m = window.matchMedia(NARROW);
-      m.addEventListener('change', changed);
-      return () => m.removeEventListener('change', changed);
-    },
-    () => window.matchMedia(NARROW).matches,
-  );
-}
 
 export function Dashboard() {
   const lang = useLang();
@@ -259,69 +241,6 @@ function HeadlineCards({ kpis, query }: { kpis: Kpis; query: DashboardQuery }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-// --- a chart card ---------------------------------------------------------------------
-
-/** Whether the card shows its table (true) or its chart, the table then being for screen readers only. */
-const TableShown = createContext(false);
-
-/**
- * A link in a chart's table. While the chart is shown, the table's links stay out of the Tab
- * order (a weekly table can hold 156 of them); screen readers still reach them in the table,
- * and "Voir le tableau" makes them visible and tabbable.
- */
-function TableLink({ href, children }: { href: string; children: ReactNode }) {
-  const shown = useContext(TableShown);
-  return (
-    <Link href={href} tabIndex={shown ? undefined : -1}>
-      {children}
-    </Link>
-  );
-}
-
-/**
- * A titled chart with its one-line summary and its table. The table is always in the page
- * (read by screen readers); "Voir le tableau" shows it instead of the canvas.
- */
-function ChartCard({ id, title, summary, help, actions, chart, table, notes, className = '' }: {
-  id: string;
-  title: string;
-  summary: string;
-  help?: string;
-  actions?: ReactNode;
-  chart: ReactNode;
-  table: ReactNode;
-  notes?: ReactNode;
-  className?: string;
-}) {
-  const [asTable, setAsTable] = useState(false);
-  const titleId = useId();
-  return (
-    <section className={`chart-card ${className}`} aria-labelledby={titleId} data-chart={id}>
-      <div className="chart-head">
-        <h2 id={titleId}>{title}</h2>
-        <div className="spacer" />
-        {actions}
-        <button type="button" className="btn btn-ghost btn-small chart-toggle" onClick={() => setAsTable((v) => !v)}>
-          {asTable ? t('dashboard.showChart') : t('dashboard.showTable')}
-        </button>
-      </div>
-      <p className="chart-summary" data-testid={`summary-${id}`}>
-        {summary}
-      </p>
-      {!asTable && chart}
-      <div className={asTable ? 'chart-table' : 'chart-table visually-hidden'}>
-        <TableShown.Provider value={asTable}>{table}</TableShown.Provider>
-      </div>
-      {(notes || (help && !asTable)) && (
-        <div className="chart-notes">
-          {help && !asTable && <span>{help}</span>}
-          {notes}
-        </div>
-      )}
-    </section>
   );
 }
 

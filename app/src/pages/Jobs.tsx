@@ -12,6 +12,7 @@ import {
   JOB_STATES, JOB_TYPES, JOBS_PER_PAGE, RateMeter, canCancel, canRetry, durationSeconds, isActive, jobQueryToParams,
   parseJobQuery, type Job, type JobQuery,
 } from '../models/job';
+import { runHref } from '../models/segmentation';
 import { Link, navigate, useLocation } from '../router';
 import { JobLogs } from '../components/JobLogs';
 import { JobProgressBar } from '../components/ProgressBar';
@@ -20,6 +21,12 @@ import { useLiveJob } from '../components/useLiveJob';
 
 const ACTIVE_POLL_MS = 2000;
 const IDLE_POLL_MS = 5000;
+
+/** The run a segmentation job works for: given beside the job, or in its result once it succeeded. */
+function segmentationOf(job: Job): number | null {
+  const id = job.segmentation_id ?? job.result?.segmentation_id;
+  return typeof id === 'number' && id > 0 ? id : null;
+}
 
 function typeLabel(type: string): string {
   return (JOB_TYPES as readonly string[]).includes(type) ? t(`job.type.${type}` as MessageKey) : type;
@@ -265,11 +272,19 @@ function JobRows({ job, isOpen, children }: { job: Job; isOpen: boolean; childre
 function JobDetail({ job }: { job: Job }) {
   const live = useLiveJob(job.id, { initial: job, withLogs: true });
   const report = job.type === 'import' ? importReport(job) : null;
+  const segmentationId = job.type === 'segmentation' ? segmentationOf(job) : null;
   return (
     <div className="job-detail">
       {job.state === 'failed' && job.error && (
         <div className="alert alert-error" role="alert">
           {t('jobs.error', { error: job.error })}
+        </div>
+      )}
+      {segmentationId !== null && (
+        <div className="job-detail-head">
+          <Link href={runHref(segmentationId)} className="btn btn-small">
+            {t('jobs.openSegmentation')}
+          </Link>
         </div>
       )}
       {(report || job.import_id) && (

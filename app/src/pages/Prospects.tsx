@@ -16,6 +16,7 @@ import { DebouncedInput } from '../components/DebouncedInput';
 import { ExportDialog } from '../components/ExportDialog';
 import { FacetFilter, type FacetOption } from '../components/FacetFilter';
 import { ProspectForm } from '../components/ProspectForm';
+import { SegmentFilterChips } from '../components/SegmentFilterChips';
 import { describeError } from '../components/errors';
 
 interface Column {
@@ -263,6 +264,7 @@ export function Prospects() {
             <DayFilter name="contacted_to" label={t('filter.contactedTo')} value={query.contacted_to} onChange={(v) => setQuery({ contacted_to: v })} />
           </>
         )}
+        <SegmentFilterChips ids={query.filters.segment} onChange={(segment) => setQuery({ filters: { segment } })} />
         {hasFilters(query) && (
           <button type="button" className="btn btn-ghost btn-small" onClick={() => navigate('/prospects', { replace: true })}>
             {t('prospects.clearFilters')}
