@@ -136,11 +136,11 @@ TEST(DescribeSegments, NamesAreUniqueAndNeverEmpty) {
 }
 
 TEST(Pca2, FindsTheDirectionOfLargestSpread) {
-  // Points along (1, 1, 0) with a little spread along (0, 0, 1).
+  // Points along (1, 1, 0), each with a twin 0.2 away along (0, 0, 1): no correlation between
+  // the two directions, so the axes are exactly these.
   std::vector<float> v;
-  for (int i = -50; i <= 50; ++i) {
-    v.insert(v.end(), {static_cast<float>(i), static_cast<float>(i), static_cast<float>((i % 3) * 0.1)});
-  }
+  for (int i = -50; i <= 50; ++i)
+    for (float z : {0.1f, -0.1f}) v.insert(v.end(), {static_cast<float>(i), static_cast<float>(i), z});
   auto p = fit_pca2({v.data(), v.size() / 3, 3});
   ASSERT_TRUE(p);
   EXPECT_NEAR(p->axis1[0], std::sqrt(0.5), 1e-6);
@@ -149,8 +149,9 @@ TEST(Pca2, FindsTheDirectionOfLargestSpread) {
   double dot = 0;
   for (int j = 0; j < 3; ++j) dot += p->axis1[j] * p->axis2[j];
   EXPECT_NEAR(dot, 0, 1e-9);
-  auto [a, b] = p->project(v.data());  // the point (-50, -50, 0)
+  auto [a, b] = p->project(v.data());  // the point (-50, -50, 0.1)
   EXPECT_NEAR(a, -50 * std::sqrt(2.0), 1e-3);
+  EXPECT_NEAR(std::fabs(b), 0.1, 1e-3);
   EXPECT_FALSE(fit_pca2({v.data(), 0, 3}));
 }
 

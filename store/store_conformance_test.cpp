@@ -408,8 +408,8 @@ TEST_P(StoreConformance, FeatureStreamReadsOnlyWhatSegmentationEncodes) {
       EXPECT_EQ(p.annual_revenue, 1000.5 * i);
       EXPECT_EQ(p.employees, i);
       EXPECT_EQ(p.job_title, "Gérante");
-      EXPECT_EQ(p.custom_fields, custom ? std::vector<std::pair<std::string, std::string>>{{"score", std::to_string(i)}}
-                                        : std::vector<std::pair<std::string, std::string>>{});
+      using Fields = std::vector<std::pair<std::string, std::string>>;
+      EXPECT_EQ(p.custom_fields, (custom ? Fields{{"score", std::to_string(i)}} : Fields{}));
       EXPECT_EQ(p.tags, tags ? std::vector<std::string>{"t" + std::to_string(i)} : std::vector<std::string>{});
       EXPECT_FALSE(p.email);
       EXPECT_FALSE(p.notes);

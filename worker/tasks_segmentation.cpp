@@ -339,13 +339,14 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
         failed_write = fail(a.error());
         return false;
       }
-      for (size_t i = 0; i < chunk.size(); ++i)
+      for (size_t i = 0; i < chunk.size(); ++i) {
         batch.emplace_back(chunk[i].id, segment_ids[static_cast<size_t>(a->labels[i])]);
-      if (batch.size() >= batch_rows) {
+        if (batch.size() < batch_rows) continue;
         if (auto w = flush(); !w) {
           failed_write = w;
           return false;
         }
+        // Rows of this chunk after the batch are read again by the resumed job.
         if (ctx.should_stop()) {
           stopped_early = true;
           return false;
