@@ -460,6 +460,10 @@ class SqliteStore final : public Store {
     // SQLite does for an inserted parent is wasted there (~5 µs a row).
     bulk_conn_->db().exec("PRAGMA foreign_keys = OFF");
     bulk_conn_->prepare_named(queries);
+    // CREATE INDEX sorts with a helper thread (building the deferred indexes of a bulk load).
+    bulk_conn_->db().exec("PRAGMA threads = 2");
+    // Indexes a bulk load deferred and will not build any more (its job stopped for good).
+    build_deferred_on(*bulk_conn_, std::nullopt, {});
   }
 
   // ---- users ----
@@ -1384,6 +1388,58 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<std::string>> defer_prospect_indexes(long long job_id, long long max_existing) override {
+    return guarded([&]() -> Result<std::vector<std::string>> {
+      auto c = bulk();
+      WriteTx tx(c->db());
+      std::vector<std::string> names;
+      bool others = false;
+      {
+        auto& jobs = c->q("deferred-index-jobs");
+        while (jobs.executeStep()) others = others || jobs.getColumn(0).getInt64() != job_id;
+        jobs.tryReset();
+      }
+      {
+        auto& own = c->q("deferred-indexes-of-job");
+        own.bind(1, static_cast<int64_t>(job_id));
+        while (own.executeStep()) names.push_back(own.getColumn(0).getString());
+        own.tryReset();
+      }
+      if (!names.empty() || others) return names;  // deferred by an earlier attempt, or by another load
+      auto& count = c->q("prospect-count-upto");
+      count.bind(1, static_cast<int64_t>(max_existing + 1));
+      count.executeStep();
+      bool small = count.getColumn(0).getInt64() <= max_existing;
+      count.tryReset();
+      if (!small) return names;
+      std::vector<std::pair<std::string, std::string>> found;
+      {
+        auto& list = c->q("deferrable-prospect-indexes");
+        while (list.executeStep()) found.emplace_back(list.getColumn(0).getString(), list.getColumn(1).getString());
+        list.tryReset();
+      }
+      for (const auto& [name, sql] : found) {
+        auto& add = c->q("deferred-index-add");
+        add.bind(1, name);
+        add.bind(2, sql);
+        add.bind(3, static_cast<int64_t>(job_id));
+        add.exec();
+        c->db().exec("DROP INDEX \"" + name + "\"");  // a name from sqlite_master
+        names.push_back(name);
+      }
+      tx.commit();
+      return names;
+    });
+  }
+
+  Result<long long> build_deferred_indexes(std::optional<long long> job_id,
+                                           const std::function<void(const std::string&)>& each) override {
+    return guarded([&]() -> Result<long long> {
+      auto c = bulk();
+      return build_deferred_on(*c, job_id, each);
+    });
+  }
+
   Result<std::vector<ImportReject>> import_rejects(long long import_id, long long after_line,
                                                    long long limit) override {
     return guarded([&]() -> Result<std::vector<ImportReject>> {
@@ -1497,6 +1553,35 @@ class SqliteStore final : public Store {
   static Error lost_lease(const JobFence& f) {
     return Error::Conflict("job", "la tâche " + std::to_string(f.job_id) + " n'est plus tenue par la tentative " +
                                       std::to_string(f.attempt));
+  }
+
+  // See build_deferred_indexes. An index is forgotten and built in one transaction: a crash
+  // leaves it either listed or built.
+  long long build_deferred_on(Connection& c, std::optional<long long> job_id,
+                              const std::function<void(const std::string&)>& each) {
+    std::vector<std::pair<std::string, std::string>> todo;
+    {
+      auto& s = c.q("deferred-indexes-of-job");
+      bind_opt(s, 1, job_id);
+      while (s.executeStep()) todo.emplace_back(s.getColumn(0).getString(), s.getColumn(1).getString());
+      s.tryReset();
+    }
+    long long built = 0;
+    for (const auto& [name, sql] : todo) {
+      if (each) each(name);
+      WriteTx tx(c.db());
+      auto& done = c.q("deferred-index-built");
+      done.bind(1, name);
+      if (done.exec() == 0) continue;  // built meanwhile by another sweep
+      // IF NOT EXISTS: a migration run meanwhile may have created it again.
+      std::string create = sql;
+      if (create.starts_with("CREATE INDEX ") && !create.starts_with("CREATE INDEX IF NOT EXISTS "))
+        create.insert(13, "IF NOT EXISTS ");
+      c.db().exec(create);
+      tx.commit();
+      ++built;
+    }
+    return built;
   }
 
   bool write_checkpoint(Connection& c, const JobFence& f, const std::string& checkpoint, long long done,
