@@ -384,9 +384,14 @@ std::string import_key(const Prospect& p) {
 }
 
 std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRow& row, DuplicatePolicy policy) {
-  if (policy == DuplicatePolicy::Skip) return std::nullopt;
-  const Prospect& in = row.prospect;
   Prospect out = existing;
+  if (!merge_duplicate_into(out, row, policy)) return std::nullopt;
+  return out;
+}
+
+bool merge_duplicate_into(Prospect& out, const ImportRow& row, DuplicatePolicy policy) {
+  if (policy == DuplicatePolicy::Skip) return false;
+  const Prospect& in = row.prospect;
   bool overwrite = policy == DuplicatePolicy::Overwrite;
   bool changed = false;
   auto text = [&](std::optional<std::string> Prospect::*m) {
@@ -445,8 +450,7 @@ std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRo
       changed = true;
     }
   }
-  if (!changed) return std::nullopt;
-  return out;
+  return changed;
 }
 
 std::string cells_json(const std::vector<std::string>& cells) {

@@ -328,6 +328,55 @@ void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
   p.tags.clear();  // read separately
 }
 
+// The same through a SQLiteCpp statement (a named query), into reused strings too.
+void read_prospect_into(SQLite::Statement& s, Prospect& p) {
+  auto text = [&](int i, std::optional<std::string>& dst) {
+    auto c = s.getColumn(i);
+    if (c.isNull()) {
+      dst.reset();
+      return;
+    }
+    std::string_view v(c.getText(), static_cast<size_t>(c.getBytes()));
+    if (dst) dst->assign(v);
+    else dst.emplace(v);
+  };
+  auto plain = [&](int i, std::string& dst) {
+    auto c = s.getColumn(i);
+    dst.assign(c.getText(), static_cast<size_t>(c.getBytes()));
+  };
+  p.id = s.getColumn(0).getInt64();
+  text(1, p.first_name);
+  text(2, p.last_name);
+  text(3, p.email);
+  text(4, p.phone);
+  text(5, p.company);
+  text(6, p.job_title);
+  text(7, p.sector);
+  text(8, p.city);
+  text(9, p.postal_code);
+  text(10, p.region);
+  plain(11, p.country);
+  text(12, p.company_size);
+  p.employees = col_int(s, 13);
+  if (auto c = s.getColumn(14); c.isNull()) p.annual_revenue.reset();
+  else p.annual_revenue = c.getDouble();
+  text(15, p.source);
+  plain(16, p.status);
+  text(17, p.owner);
+  text(18, p.notes);
+  {
+    auto c = s.getColumn(19);
+    size_t n = static_cast<size_t>(c.getBytes());
+    if (n <= 2) p.custom_fields.clear();  // "{}": the common case, without parsing
+    else p.custom_fields = custom_fields_from_json(std::string_view(c.getText(), n));
+  }
+  p.opted_out = s.getColumn(20).getInt() != 0;
+  p.created_at = s.getColumn(21).getInt64();
+  p.updated_at = s.getColumn(22).getInt64();
+  p.last_contact_at = col_int(s, 23);
+  p.tags.clear();  // read separately
+}
+
 // The WHERE clause of a filter. Column names are literals from this function; every value
 // is bound.
 struct Where {
@@ -1320,6 +1369,9 @@ class SqliteStore final : public Store {
       BulkMode mode(*c);
       ImportCounts n;
       long long now = now_ms / 1000;
+      // The prospect a duplicate row names, read into the same strings row after row (a file
+      // imported again reads a prospect for every row).
+      Prospect existing;
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
         // An e-mail seen earlier in the file is a prospect by now: with `skip`, a probe of the
@@ -1351,10 +1403,10 @@ class SqliteStore final : public Store {
         }
         auto& find = in.email ? c->q("prospect-get-by-email") : c->q("prospect-get-by-phone");
         find.bind(1, in.email ? *in.email : *in.phone);
-        std::optional<Prospect> existing;
-        if (find.executeStep()) existing = read_prospect(find);
+        bool found = find.executeStep();
+        if (found) read_prospect_into(find, existing);
         find.tryReset();
-        if (!existing) {
+        if (!found) {
           auto& s = c->q("prospect-insert");
           bind_prospect(s, in, now, now);
           s.exec();
@@ -1366,18 +1418,19 @@ class SqliteStore final : public Store {
         if (b.policy == DuplicatePolicy::Skip) continue;
         if (!in.tags.empty()) {  // tags are only added to: without any, the existing ones stay as they are
           auto& t = c->q("prospect-tags");
-          t.bind(1, static_cast<int64_t>(existing->id));
-          while (t.executeStep()) existing->tags.push_back(t.getColumn(0).getString());
+          t.bind(1, static_cast<int64_t>(existing.id));
+          while (t.executeStep()) existing.tags.push_back(t.getColumn(0).getString());
           t.tryReset();
         }
-        auto merged = merge_duplicate(*existing, row, b.policy);
-        if (!merged) continue;
-        merged->updated_at = now;
+        const size_t tags_before = existing.tags.size();
+        if (!merge_duplicate_into(existing, row, b.policy)) continue;
+        existing.updated_at = now;
         auto& u = c->q("prospect-update");
-        bind_prospect(u, *merged);
-        u.bind(24, static_cast<int64_t>(merged->id));
+        bind_prospect(u, existing);
+        u.bind(24, static_cast<int64_t>(existing.id));
         u.exec();
-        if (merged->tags != existing->tags) write_tags(*c, merged->id, merged->tags, true);
+        // A merge only adds tags: they changed when there are more.
+        if (existing.tags.size() != tags_before) write_tags(*c, existing.id, existing.tags, true);
         ++n.updated;
       }
       for (const auto& r : b.rejects) {
