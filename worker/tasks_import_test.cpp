@@ -419,7 +419,9 @@ TEST_F(ImportTask, AnImportIntoAnEmptyBaseBuildsTheListIndexesAfterItsLoad) {
   Job bulk = import(file, "fill_empty", 50);
   ASSERT_EQ(bulk.state, "succeeded") << bulk.error;
   bool deferred = false;
-  for (const auto& l : *store_->job_logs(bulk.id, 0, 1000))
+  auto logs = store_->job_logs(bulk.id, 0, 1000);
+  ASSERT_TRUE(logs);
+  for (const auto& l : *logs)
     deferred = deferred || l.message.find("construits après le chargement") != std::string::npos;
   EXPECT_TRUE(deferred) << "the list indexes were kept during the load";
   EXPECT_EQ(prospect_indexes(), indexes);
