@@ -517,8 +517,6 @@ class SqliteStore final : public Store {
     // SQLite does for an inserted parent is wasted there (~5 µs a row).
     bulk_conn_->db().exec("PRAGMA foreign_keys = OFF");
     bulk_conn_->prepare_named(queries);
-    // CREATE INDEX sorts with a helper thread (building the deferred indexes of a bulk load).
-    bulk_conn_->db().exec("PRAGMA threads = 2");
     // Indexes a bulk load deferred and will not build any more (its job stopped for good).
     build_deferred_on(*bulk_conn_, std::nullopt, {});
   }
