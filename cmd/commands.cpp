@@ -95,6 +95,7 @@ TaskSettings task_settings(const Config& config) {
   TaskSettings t;
   t.data_dir = config.data_dir;
   t.import_batch_rows = std::max(1LL, config.import_batch_rows);
+  t.import_bulk_min_bytes = std::max(0LL, config.import_bulk_min_mb) << 20;
   t.export_ttl_hours = std::max(0LL, config.export_ttl_hours);
   t.export_chunk_rows = std::max(1LL, config.export_chunk_rows);
   t.segment_batch_rows = std::max(1LL, config.segment_batch_rows);

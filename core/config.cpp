@@ -60,6 +60,7 @@ Config load_config(const std::string& env_file) {
   if (auto v = get("MIMICOM_JOB_LEASE_MS"); !v.empty()) c.job_lease_ms = std::atoll(v.c_str());
   if (auto v = get("MIMICOM_MAX_UPLOAD_MB"); !v.empty()) c.max_upload_mb = std::atoll(v.c_str());
   if (auto v = get("MIMICOM_IMPORT_BATCH_ROWS"); !v.empty()) c.import_batch_rows = std::atoll(v.c_str());
+  if (auto v = get("MIMICOM_IMPORT_BULK_MIN_MB"); !v.empty()) c.import_bulk_min_mb = std::atoll(v.c_str());
   if (auto v = get("MIMICOM_EXPORT_TTL_HOURS"); !v.empty()) c.export_ttl_hours = std::atoll(v.c_str());
   if (auto v = get("MIMICOM_EXPORT_CHUNK_ROWS"); !v.empty()) c.export_chunk_rows = std::atoll(v.c_str());
   if (auto v = get("MIMICOM_SEGMENT_BATCH_ROWS"); !v.empty()) c.segment_batch_rows = std::atoll(v.c_str());

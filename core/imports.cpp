@@ -291,13 +291,21 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
                   std::to_string(header_.size()) + " colonnes (ligne coupée ?)");
   }
 
+  // Targets are told apart by their bit (0 for a custom field): comparing names cell by cell
+  // showed in the import's profile.
+  static const uint32_t kStatus = import_field_bit("status"), kCompanySize = import_field_bit("company_size"),
+                        kOptedOut = import_field_bit("opted_out"), kTags = import_field_bit("tags"),
+                        kEmail = import_field_bit("email"), kPhone = import_field_bit("phone"),
+                        kCountry = import_field_bit("country");
   ProspectInput input;
+  input.reserve(header_.size() + 1);
   std::vector<std::pair<std::string, std::string>> custom;
   std::vector<std::string> problems;
   row.given = 0;
   for (size_t i = 0; i < header_.size(); ++i) {
     const std::string& target = targets_[i];
     if (target.empty()) continue;
+    const uint32_t bit = bits_[i];
     const std::string& cell = rec.fields[i];
     bool blank = true;
     for (unsigned char c : cell)
@@ -306,19 +314,19 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
         break;
       }
     if (blank) continue;
-    if (target.starts_with("custom:")) {
+    if (bit == 0 && target.starts_with("custom:")) {
       custom.emplace_back(target.substr(7), trim(cell));
       continue;
     }
-    row.given |= bits_[i];
-    if (target == "status") {
+    row.given |= bit;
+    if (bit == kStatus) {
       input.emplace_back(target, status_code(trim(cell)));
-    } else if (target == "company_size") {
+    } else if (bit == kCompanySize) {
       input.emplace_back(target, company_size_code(trim(cell)));
-    } else if (target == "opted_out") {
+    } else if (bit == kOptedOut) {
       if (auto b = yes_no(cell)) input.emplace_back(target, *b);
       else problems.push_back("désinscrit : « " + trim(cell).substr(0, 40) + " » n'est ni oui ni non");
-    } else if (target == "tags") {
+    } else if (bit == kTags) {
       std::vector<std::string> tags;
       size_t start = 0;
       while (start <= cell.size()) {
@@ -358,16 +366,14 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   }
   row.fixed = 0;
   for (size_t i = 0; i < header_.size(); ++i) {
-    const std::string& target = targets_[i];
-    const std::optional<std::string>* stored = nullptr;
-    std::optional<std::string> fixed_text;
-    if (target == "email") stored = &p->email;
-    else if (target == "phone") stored = &p->phone;
-    else if (target == "company_size") stored = &p->company_size;
-    else if (target == "status") fixed_text = p->status;
-    else if (target == "country") fixed_text = p->country;
+    const uint32_t bit = bits_[i];
+    const std::string* fixed_text = nullptr;
+    if (bit == kEmail) fixed_text = p->email ? &*p->email : nullptr;
+    else if (bit == kPhone) fixed_text = p->phone ? &*p->phone : nullptr;
+    else if (bit == kCompanySize) fixed_text = p->company_size ? &*p->company_size : nullptr;
+    else if (bit == kStatus) fixed_text = &p->status;
+    else if (bit == kCountry) fixed_text = &p->country;
     else continue;
-    if (stored) fixed_text = *stored;
     std::string given = trim(rec.fields[i]);
     if (!given.empty() && fixed_text && given != *fixed_text) ++row.fixed;
   }
@@ -384,9 +390,14 @@ std::string import_key(const Prospect& p) {
 }
 
 std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRow& row, DuplicatePolicy policy) {
-  if (policy == DuplicatePolicy::Skip) return std::nullopt;
-  const Prospect& in = row.prospect;
   Prospect out = existing;
+  if (!merge_duplicate_into(out, row, policy)) return std::nullopt;
+  return out;
+}
+
+bool merge_duplicate_into(Prospect& out, const ImportRow& row, DuplicatePolicy policy) {
+  if (policy == DuplicatePolicy::Skip) return false;
+  const Prospect& in = row.prospect;
   bool overwrite = policy == DuplicatePolicy::Overwrite;
   bool changed = false;
   auto text = [&](std::optional<std::string> Prospect::*m) {
@@ -445,8 +456,7 @@ std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRo
       changed = true;
     }
   }
-  if (!changed) return std::nullopt;
-  return out;
+  return changed;
 }
 
 std::string cells_json(const std::vector<std::string>& cells) {

@@ -69,6 +69,9 @@ std::string import_key(const Prospect& p);
 // prospect, or nullopt when nothing changes (always for Skip). Tags and custom fields are
 // added to; an opt-out is never undone by an import (consent is only withdrawn here).
 std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRow& row, DuplicatePolicy policy);
+// The same on `p` itself, without a copy (an import applies up to millions of duplicates, and
+// most change nothing): returns whether `p` changed; when it did not, `p` is untouched.
+bool merge_duplicate_into(Prospect& p, const ImportRow& row, DuplicatePolicy policy);
 
 // A JSON array of strings (the cells of a rejected row).
 std::string cells_json(const std::vector<std::string>& cells);

@@ -161,6 +161,20 @@ class Store {
   virtual Result<ImportCounts> import_batch(const ImportBatch& b, const JobFence& fence,
                                             const std::function<std::string(const ImportCounts&)>& checkpoint,
                                             long long done, long long total, long long now_ms) = 0;
+  // Bulk loads into a small base: keeping every list index up to date row by row costs a load
+  // more than building them once, sorted, after it. When the base holds at most
+  // `max_existing` prospects and no other job has deferred indexes, drops the indexes of
+  // prospects a load does not need (never a unique one: the e-mail rule holds against every
+  // writer meanwhile) and records them for job `job_id`, in one transaction. Returns the
+  // names of the indexes deferred for `job_id` (those of an earlier attempt of the same job
+  // too); empty when nothing is deferred. Queries stay right meanwhile, only slower.
+  virtual Result<std::vector<std::string>> defer_prospect_indexes(long long job_id, long long max_existing) = 0;
+  // Builds again the indexes job `job_id` deferred (with nullopt: those whose job ended or is
+  // gone, left by a job that stopped for good), each in its own transaction, so a writer waits
+  // for one index build at most. `each(name)` is called before each build. Returns how many
+  // were built.
+  virtual Result<long long> build_deferred_indexes(std::optional<long long> job_id,
+                                                   const std::function<void(const std::string&)>& each) = 0;
   // Rejected rows of an import, by line, `limit` from line > after_line.
   virtual Result<std::vector<ImportReject>> import_rejects(long long import_id, long long after_line,
                                                            long long limit) = 0;

@@ -17,11 +17,17 @@ struct TaskSettings {
   long long export_ttl_hours = 72;      // an export's file is deleted this long after it is ready
   long long export_chunk_rows = 5000;   // prospects read per chunk (one short read transaction)
   long long segment_batch_rows = 100000;  // segment ids written per transaction (with the checkpoint)
+  // An import of a file this large at least (~30,000 rows) into a base of at most one prospect
+  // per KiB of file (a quarter of the rows it brings) defers the list indexes to the end of its
+  // load (store.defer_prospect_indexes).
+  long long import_bulk_min_bytes = 8 << 20;
 };
 
 // Imports a CSV file uploaded with POST /imports (params: {"import_id": N}). Streams the
 // file, converts and validates each row (core/imports.hpp), writes batches with their
-// checkpoint (store.import_batch), keeps rejected rows. Resumes exactly after a crash.
+// checkpoint (store.import_batch), keeps rejected rows. Resumes exactly after a crash. A large
+// file into a small base is loaded with the list indexes deferred, built again at the end of
+// the job (also when it fails or is cancelled; a job interrupted builds them when it resumes).
 TaskOutcome run_import(JobContext& ctx, const TaskSettings& settings);
 
 // What an export writes: the prospects of `filter`, in id order, with `columns` (checked).

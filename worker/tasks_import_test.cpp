@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -73,6 +75,7 @@ class ImportTask : public ::testing::Test {
     auto job = s.start_import(imp->id, m.dump(), policy, {"import", json{{"import_id", imp->id}}.dump()}, 0);
     EXPECT_TRUE(job) << job.error().message;
     TaskSettings settings{(dir_ / "data").string(), batch_rows};
+    settings.import_bulk_min_bytes = bulk_min_bytes_;
     for (int round = 0; round < 100000; ++round) {
       auto taken = q->take("w", std::chrono::milliseconds(0));
       EXPECT_TRUE(taken && *taken);
@@ -83,6 +86,7 @@ class ImportTask : public ::testing::Test {
       if (out.kind == TaskOutcome::Kind::Stopped) {
         EXPECT_TRUE(q->release(ctx.fence()));
         ++resumes_;
+        if (between_runs_) between_runs_();
         continue;
       }
       const char* state = out.kind == TaskOutcome::Kind::Succeeded ? "succeeded"
@@ -125,7 +129,18 @@ class ImportTask : public ::testing::Test {
     EXPECT_EQ(store_->list_prospects(q)->items.size(), expected) << word;
   }
 
+  // The indexes of prospects in database `name` of the test's folder.
+  std::set<std::string> prospect_indexes(const std::string& name = "a.db") {
+    SQLite::Database db((dir_ / name).string(), SQLite::OPEN_READONLY);
+    SQLite::Statement st(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'prospects' AND sql IS NOT NULL");
+    std::set<std::string> out;
+    while (st.executeStep()) out.insert(st.getColumn(0).getString());
+    return out;
+  }
+
   std::filesystem::path dir_;
+  long long bulk_min_bytes_ = 1LL << 40;  // no file of a test defers the list indexes unless it says so
+  std::function<void()> between_runs_;    // after each stopped run of import()
   std::unique_ptr<Store> store_;
   std::unique_ptr<JobQueue> queue_;
   int n_ = 0;
@@ -388,6 +403,121 @@ TEST_F(ImportTask, ResumingAtEveryBatchBoundaryGivesTheSameProspectsAndReport) {
     EXPECT_EQ(pa[i].notes, pb[i].notes);
   }
   EXPECT_EQ(rejects(pieces).size(), static_cast<size_t>(a["rejected"].get<long long>()));
+}
+
+// A large file into an empty base loads without the list indexes and builds them at the
+// end: the same prospects and report as a load that keeps them, and every index back.
+TEST_F(ImportTask, AnImportIntoAnEmptyBaseBuildsTheListIndexesAfterItsLoad) {
+  std::string file = mixed_file(400);
+  auto reference = open("reference.db");
+  Job whole = import(file, "fill_empty", 1000, false, reference.get());
+  ASSERT_EQ(whole.state, "succeeded") << whole.error;
+  const auto indexes = prospect_indexes();
+  EXPECT_TRUE(indexes.contains("prospects_sector") && indexes.contains("prospects_email")) << indexes.size();
+
+  bulk_min_bytes_ = 0;
+  Job bulk = import(file, "fill_empty", 50);
+  ASSERT_EQ(bulk.state, "succeeded") << bulk.error;
+  bool deferred = false;
+  auto logs = store_->job_logs(bulk.id, 0, 1000);
+  ASSERT_TRUE(logs);
+  for (const auto& l : *logs)
+    deferred = deferred || l.message.find("construits après le chargement") != std::string::npos;
+  EXPECT_TRUE(deferred) << "the list indexes were kept during the load";
+  EXPECT_EQ(prospect_indexes(), indexes);
+  auto a = report(whole), b = report(bulk);
+  for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected", "fixed"})
+    EXPECT_EQ(a[k], b[k]) << k;
+  auto pa = all(reference.get()), pb = all();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].email, pb[i].email);
+    EXPECT_EQ(pa[i].notes, pb[i].notes);
+  }
+  ProspectQuery q;
+  q.filter.q = "Prénom7";
+  size_t hits = reference->list_prospects(q)->items.size();
+  EXPECT_GT(hits, 0u);
+  expect_search("Prénom7", hits);
+}
+
+// Stopped after every batch, the job keeps its indexes deferred from one run to the next and
+// builds them once, at its end; meanwhile the unique e-mail rule holds for other writers,
+// search finds what the load added, and the lists answer (without their indexes).
+TEST_F(ImportTask, ResumingWithTheListIndexesDeferredKeepsEveryRule) {
+  std::string file = mixed_file(400);
+  auto reference = open("reference.db");
+  Job whole = import(file, "fill_empty", 1000, false, reference.get());
+  ASSERT_EQ(whole.state, "succeeded") << whole.error;
+  const auto indexes = prospect_indexes("reference.db");
+
+  bulk_min_bytes_ = 0;
+  int checks = 0;
+  between_runs_ = [&] {
+    auto now = prospect_indexes();
+    EXPECT_FALSE(now.contains("prospects_sector"));
+    EXPECT_TRUE(now.contains("prospects_email") && now.contains("prospects_phone"));
+    if (checks++ != 3) return;
+    Prospect p;
+    p.email = "p1@exemple.fr";  // imported by the first batches
+    auto dup = store_->create_prospect(p);
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, Error::Code::Conflict);
+    ProspectQuery q;
+    q.filter.q = "Prénom1";
+    EXPECT_GE(store_->list_prospects(q)->total, 1);
+    q.filter = {};
+    q.filter.sector = {"x"};
+    EXPECT_EQ(store_->list_prospects(q)->total, 0);
+  };
+  Job pieces = import(file, "fill_empty", 7, true);
+  ASSERT_EQ(pieces.state, "succeeded") << pieces.error;
+  EXPECT_GE(checks, 50);
+  EXPECT_EQ(prospect_indexes(), indexes);
+  auto a = report(whole), b = report(pieces);
+  for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected", "fixed"})
+    EXPECT_EQ(a[k], b[k]) << k;
+  auto pa = all(reference.get()), pb = all();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].email, pb[i].email);
+    EXPECT_EQ(pa[i].first_name, pb[i].first_name);
+  }
+  ProspectQuery q;
+  q.filter.q = "Prénom7";
+  size_t hits = reference->list_prospects(q)->items.size();
+  EXPECT_GT(hits, 0u);
+  expect_search("Prénom7", hits);
+}
+
+// Indexes deferred by a job that will never build them (it failed, or is gone) are built when
+// the store opens; a job never defers them while another job has them deferred.
+TEST_F(ImportTask, IndexesLeftDeferredByAnEndedJobAreBuiltAtTheNextStart) {
+  const auto indexes = prospect_indexes();
+  auto names = store_->defer_prospect_indexes(424242, 10);
+  ASSERT_TRUE(names) << names.error().message;
+  EXPECT_EQ(names->size(), indexes.size() - 4) << "all but the e-mail, phone, revision and creation indexes";
+  EXPECT_EQ(prospect_indexes().size(), 4u);
+  EXPECT_TRUE(store_->defer_prospect_indexes(424243, 10)->empty()) << "deferred by another job already";
+  EXPECT_EQ(store_->defer_prospect_indexes(424242, 10)->size(), names->size()) << "the same job, again";
+  queue_.reset();
+  store_.reset();
+  store_ = open("a.db");
+  EXPECT_EQ(prospect_indexes(), indexes);
+}
+
+TEST_F(ImportTask, ABaseLargerThanTheLimitKeepsItsIndexes) {
+  for (int i = 0; i < 3; ++i) {
+    Prospect p;
+    p.email = "x" + std::to_string(i) + "@x.fr";
+    ASSERT_TRUE(store_->create_prospect(p));
+  }
+  const auto indexes = prospect_indexes();
+  EXPECT_TRUE(store_->defer_prospect_indexes(1, 2)->empty());
+  EXPECT_EQ(prospect_indexes(), indexes);
+  EXPECT_EQ(store_->defer_prospect_indexes(1, 3)->size(), indexes.size() - 4);
+  EXPECT_EQ(*store_->build_deferred_indexes(1, {}), static_cast<long long>(indexes.size() - 4));
+  EXPECT_EQ(prospect_indexes(), indexes);
 }
 
 TEST_F(ImportTask, AMappingWithoutEmailOrPhoneFailsClearly) {

@@ -368,6 +368,55 @@ void read_features_into(sqlite3_stmt* st, Prospect& p) {
   p.tags.clear();
 }
 
+// The same through a SQLiteCpp statement (a named query), into reused strings too.
+void read_prospect_into(SQLite::Statement& s, Prospect& p) {
+  auto text = [&](int i, std::optional<std::string>& dst) {
+    auto c = s.getColumn(i);
+    if (c.isNull()) {
+      dst.reset();
+      return;
+    }
+    std::string_view v(c.getText(), static_cast<size_t>(c.getBytes()));
+    if (dst) dst->assign(v);
+    else dst.emplace(v);
+  };
+  auto plain = [&](int i, std::string& dst) {
+    auto c = s.getColumn(i);
+    dst.assign(c.getText(), static_cast<size_t>(c.getBytes()));
+  };
+  p.id = s.getColumn(0).getInt64();
+  text(1, p.first_name);
+  text(2, p.last_name);
+  text(3, p.email);
+  text(4, p.phone);
+  text(5, p.company);
+  text(6, p.job_title);
+  text(7, p.sector);
+  text(8, p.city);
+  text(9, p.postal_code);
+  text(10, p.region);
+  plain(11, p.country);
+  text(12, p.company_size);
+  p.employees = col_int(s, 13);
+  if (auto c = s.getColumn(14); c.isNull()) p.annual_revenue.reset();
+  else p.annual_revenue = c.getDouble();
+  text(15, p.source);
+  plain(16, p.status);
+  text(17, p.owner);
+  text(18, p.notes);
+  {
+    auto c = s.getColumn(19);
+    size_t n = static_cast<size_t>(c.getBytes());
+    if (n <= 2) p.custom_fields.clear();  // "{}": the common case, without parsing
+    else p.custom_fields = custom_fields_from_json(std::string_view(c.getText(), n));
+  }
+  p.opted_out = s.getColumn(20).getInt() != 0;
+  p.created_at = s.getColumn(21).getInt64();
+  p.updated_at = s.getColumn(22).getInt64();
+  p.last_contact_at = col_int(s, 23);
+  p.tags.clear();  // read separately
+}
+
 // The WHERE clause of a filter. Column names are literals from this function; every value
 // is bound.
 struct Where {
@@ -457,7 +506,9 @@ void bind_all(SQLite::Statement& s, const std::vector<Bind>& binds, int first = 
 // Inside a writing transaction: turns the per-row full-text triggers off for the prospects it
 // adds, and at finish() indexes them all in one statement, then turns the triggers back on
 // (still inside the transaction, so other connections never see them off). See bulk_mode in
-// migrations/002.
+// migrations/002. The insert trigger is dropped for the batch and created again at finish():
+// even when its WHEN clause says no, running it cost ~1.7 µs a row (a sub-program and a
+// subquery per row).
 class BulkMode {
  public:
   explicit BulkMode(Connection& c) : c_(c) {
@@ -466,11 +517,16 @@ class BulkMode {
     first_after_ = m.getColumn(0).getInt64();
     m.tryReset();
     set(first_after_ + 1);
+    auto& t = c_.q("prospect-fts-insert-trigger");
+    if (t.executeStep()) insert_trigger_ = t.getColumn(0).getString();
+    t.tryReset();
+    if (!insert_trigger_.empty()) c_.db().exec("DROP TRIGGER prospects_fts_insert");
   }
   void finish() {
     auto& f = c_.q("prospect-fts-add-range");
     f.bind(1, static_cast<int64_t>(first_after_));
     f.exec();
+    if (!insert_trigger_.empty()) c_.db().exec(insert_trigger_);
     set(0);
   }
 
@@ -482,6 +538,7 @@ class BulkMode {
   }
   Connection& c_;
   long long first_after_ = 0;
+  std::string insert_trigger_;  // its CREATE TRIGGER statement
 };
 
 class SqliteStore final : public Store {
@@ -507,6 +564,8 @@ class SqliteStore final : public Store {
     // SQLite does for an inserted parent is wasted there (~5 µs a row).
     bulk_conn_->db().exec("PRAGMA foreign_keys = OFF");
     bulk_conn_->prepare_named(queries);
+    // Indexes a bulk load deferred and will not build any more (its job stopped for good).
+    build_deferred_on(*bulk_conn_, std::nullopt, {});
   }
 
   // ---- users ----
@@ -1298,6 +1357,9 @@ class SqliteStore final : public Store {
       BulkMode mode(*c);
       ImportCounts n;
       long long now = now_ms / 1000;
+      // The prospect a duplicate row names, read into the same strings row after row (a file
+      // imported again reads a prospect for every row).
+      Prospect existing;
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
         // An e-mail seen earlier in the file is a prospect by now: with `skip`, a probe of the
@@ -1329,10 +1391,10 @@ class SqliteStore final : public Store {
         }
         auto& find = in.email ? c->q("prospect-get-by-email") : c->q("prospect-get-by-phone");
         find.bind(1, in.email ? *in.email : *in.phone);
-        std::optional<Prospect> existing;
-        if (find.executeStep()) existing = read_prospect(find);
+        bool found = find.executeStep();
+        if (found) read_prospect_into(find, existing);
         find.tryReset();
-        if (!existing) {
+        if (!found) {
           auto& s = c->q("prospect-insert");
           bind_prospect(s, in, now, now);
           s.exec();
@@ -1344,18 +1406,19 @@ class SqliteStore final : public Store {
         if (b.policy == DuplicatePolicy::Skip) continue;
         if (!in.tags.empty()) {  // tags are only added to: without any, the existing ones stay as they are
           auto& t = c->q("prospect-tags");
-          t.bind(1, static_cast<int64_t>(existing->id));
-          while (t.executeStep()) existing->tags.push_back(t.getColumn(0).getString());
+          t.bind(1, static_cast<int64_t>(existing.id));
+          while (t.executeStep()) existing.tags.push_back(t.getColumn(0).getString());
           t.tryReset();
         }
-        auto merged = merge_duplicate(*existing, row, b.policy);
-        if (!merged) continue;
-        merged->updated_at = now;
+        const size_t tags_before = existing.tags.size();
+        if (!merge_duplicate_into(existing, row, b.policy)) continue;
+        existing.updated_at = now;
         auto& u = c->q("prospect-update");
-        bind_prospect(u, *merged);
-        u.bind(24, static_cast<int64_t>(merged->id));
+        bind_prospect(u, existing);
+        u.bind(24, static_cast<int64_t>(existing.id));
         u.exec();
-        if (merged->tags != existing->tags) write_tags(*c, merged->id, merged->tags, true);
+        // A merge only adds tags: they changed when there are more.
+        if (existing.tags.size() != tags_before) write_tags(*c, existing.id, existing.tags, true);
         ++n.updated;
       }
       for (const auto& r : b.rejects) {
@@ -1371,6 +1434,58 @@ class SqliteStore final : public Store {
       mode.finish();
       tx.commit();
       return n;
+    });
+  }
+
+  Result<std::vector<std::string>> defer_prospect_indexes(long long job_id, long long max_existing) override {
+    return guarded([&]() -> Result<std::vector<std::string>> {
+      auto c = bulk();
+      WriteTx tx(c->db());
+      std::vector<std::string> names;
+      bool others = false;
+      {
+        auto& jobs = c->q("deferred-index-jobs");
+        while (jobs.executeStep()) others = others || jobs.getColumn(0).getInt64() != job_id;
+        jobs.tryReset();
+      }
+      {
+        auto& own = c->q("deferred-indexes-of-job");
+        own.bind(1, static_cast<int64_t>(job_id));
+        while (own.executeStep()) names.push_back(own.getColumn(0).getString());
+        own.tryReset();
+      }
+      if (!names.empty() || others) return names;  // deferred by an earlier attempt, or by another load
+      auto& count = c->q("prospect-count-upto");
+      count.bind(1, static_cast<int64_t>(max_existing + 1));
+      count.executeStep();
+      bool small = count.getColumn(0).getInt64() <= max_existing;
+      count.tryReset();
+      if (!small) return names;
+      std::vector<std::pair<std::string, std::string>> found;
+      {
+        auto& list = c->q("deferrable-prospect-indexes");
+        while (list.executeStep()) found.emplace_back(list.getColumn(0).getString(), list.getColumn(1).getString());
+        list.tryReset();
+      }
+      for (const auto& [name, sql] : found) {
+        auto& add = c->q("deferred-index-add");
+        add.bind(1, name);
+        add.bind(2, sql);
+        add.bind(3, static_cast<int64_t>(job_id));
+        add.exec();
+        c->db().exec("DROP INDEX \"" + name + "\"");  // a name from sqlite_master
+        names.push_back(name);
+      }
+      tx.commit();
+      return names;
+    });
+  }
+
+  Result<long long> build_deferred_indexes(std::optional<long long> job_id,
+                                           const std::function<void(const std::string&)>& each) override {
+    return guarded([&]() -> Result<long long> {
+      auto c = bulk();
+      return build_deferred_on(*c, job_id, each);
     });
   }
 
@@ -1741,6 +1856,35 @@ class SqliteStore final : public Store {
   static Error lost_lease(const JobFence& f) {
     return Error::Conflict("job", "la tâche " + std::to_string(f.job_id) + " n'est plus tenue par la tentative " +
                                       std::to_string(f.attempt));
+  }
+
+  // See build_deferred_indexes. An index is forgotten and built in one transaction: a crash
+  // leaves it either listed or built.
+  long long build_deferred_on(Connection& c, std::optional<long long> job_id,
+                              const std::function<void(const std::string&)>& each) {
+    std::vector<std::pair<std::string, std::string>> todo;
+    {
+      auto& s = c.q("deferred-indexes-of-job");
+      bind_opt(s, 1, job_id);
+      while (s.executeStep()) todo.emplace_back(s.getColumn(0).getString(), s.getColumn(1).getString());
+      s.tryReset();
+    }
+    long long built = 0;
+    for (const auto& [name, sql] : todo) {
+      if (each) each(name);
+      WriteTx tx(c.db());
+      auto& done = c.q("deferred-index-built");
+      done.bind(1, name);
+      if (done.exec() == 0) continue;  // built meanwhile by another sweep
+      // IF NOT EXISTS: a migration run meanwhile may have created it again.
+      std::string create = sql;
+      if (create.starts_with("CREATE INDEX ") && !create.starts_with("CREATE INDEX IF NOT EXISTS "))
+        create.insert(13, "IF NOT EXISTS ");
+      c.db().exec(create);
+      tx.commit();
+      ++built;
+    }
+    return built;
   }
 
   bool write_checkpoint(Connection& c, const JobFence& f, const std::string& checkpoint, long long done,

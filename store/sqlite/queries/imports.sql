@@ -40,3 +40,38 @@ SELECT id, first_name, last_name, email, phone, company, job_title, sector, city
   country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
   opted_out, created_at, updated_at, last_contact_at
 FROM prospects WHERE phone = ?1 ORDER BY id LIMIT 1;
+
+-- name: prospect-count-upto
+-- How many prospects there are, counted up to ?1 at most (whether the base is small).
+SELECT count(*) FROM (SELECT 1 FROM prospects LIMIT ?1);
+
+-- name: deferrable-prospect-indexes
+-- The indexes of prospects a bulk load may drop and build after it: not the unique ones (the
+-- e-mail index keeps duplicates impossible, whoever writes meanwhile), nor those the load and
+-- its readers meanwhile need: the phone (duplicates of rows without e-mail are looked up on
+-- it), the revision (the KPI cache reads changes on it) and the creation date (the list's
+-- default order). The three are appended to in order, so keeping them costs little.
+SELECT name, sql FROM sqlite_master
+WHERE type = 'index' AND tbl_name = 'prospects' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
+  AND name NOT IN ('prospects_phone', 'prospects_rev', 'prospects_created')
+ORDER BY name;
+
+-- name: deferred-index-add
+-- Records an index dropped for job ?3's bulk load.
+INSERT INTO deferred_indexes (name, sql, job_id) VALUES (?1, ?2, ?3);
+
+-- name: deferred-index-jobs
+-- The jobs that have deferred indexes.
+SELECT DISTINCT job_id FROM deferred_indexes;
+
+-- name: deferred-indexes-of-job
+-- The indexes job ?1 deferred, or (?1 NULL) those of jobs that will not build them any more:
+-- their job ended, or is gone.
+SELECT name, sql FROM deferred_indexes
+WHERE CASE WHEN ?1 IS NULL THEN job_id NOT IN (SELECT id FROM jobs WHERE state IN ('queued', 'running'))
+           ELSE job_id = ?1 END
+ORDER BY name;
+
+-- name: deferred-index-built
+-- Forgets a deferred index (in the transaction that built it again).
+DELETE FROM deferred_indexes WHERE name = ?1;

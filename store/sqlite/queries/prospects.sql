@@ -81,6 +81,10 @@ UPDATE bulk_mode SET unindexed_from = ?1 WHERE id = 1;
 -- The highest prospect id (rows a bulk load adds come after it).
 SELECT coalesce(max(id), 0) FROM prospects;
 
+-- name: prospect-fts-insert-trigger
+-- The statement that creates the full-text insert trigger (bulk loads drop it for a batch).
+SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'prospects_fts_insert';
+
 -- name: prospect-fts-add-range
 -- Indexes for full-text search the prospects with ids above ?1 (those a bulk load added, with
 -- their values at the end of the load).
