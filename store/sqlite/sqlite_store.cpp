@@ -278,19 +278,22 @@ Prospect read_prospect(SQLite::Statement& s) {
   return p;
 }
 
+// Column i of a raw statement's row into `dst`, reusing its memory; NULL resets it.
+void column_text_into(sqlite3_stmt* st, int i, std::optional<std::string>& dst) {
+  const unsigned char* t = sqlite3_column_text(st, i);
+  if (!t) {
+    dst.reset();
+    return;
+  }
+  size_t n = static_cast<size_t>(sqlite3_column_bytes(st, i));
+  if (dst) dst->assign(reinterpret_cast<const char*>(t), n);
+  else dst.emplace(reinterpret_cast<const char*>(t), n);
+}
+
 // Like read_prospect, into an existing prospect whose strings' memory is reused (streams);
 // tags are cleared, for the caller to fill.
 void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
-  auto text = [&](int i, std::optional<std::string>& dst) {
-    const unsigned char* t = sqlite3_column_text(st, i);
-    if (!t) {
-      dst.reset();
-      return;
-    }
-    size_t n = static_cast<size_t>(sqlite3_column_bytes(st, i));
-    if (dst) dst->assign(reinterpret_cast<const char*>(t), n);
-    else dst.emplace(reinterpret_cast<const char*>(t), n);
-  };
+  auto text = [&](int i, std::optional<std::string>& dst) { column_text_into(st, i, dst); };
   auto integer = [&](int i) -> std::optional<long long> {
     if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
     return sqlite3_column_int64(st, i);
@@ -339,16 +342,7 @@ constexpr const char* kFeatureColumnsCustom =
     "id, sector, region, company_size, source, status, annual_revenue, employees, job_title, custom_fields";
 
 void read_features_into(sqlite3_stmt* st, Prospect& p) {
-  auto text = [&](int i, std::optional<std::string>& dst) {
-    const unsigned char* t = sqlite3_column_text(st, i);
-    if (!t) {
-      dst.reset();
-      return;
-    }
-    size_t n = static_cast<size_t>(sqlite3_column_bytes(st, i));
-    if (dst) dst->assign(reinterpret_cast<const char*>(t), n);
-    else dst.emplace(reinterpret_cast<const char*>(t), n);
-  };
+  auto text = [&](int i, std::optional<std::string>& dst) { column_text_into(st, i, dst); };
   p.id = sqlite3_column_int64(st, 0);
   text(1, p.sector);
   text(2, p.region);
