@@ -221,7 +221,7 @@ Result<Reply> remove(Context& c) {
 // the first prospects read as numbers.
 Result<Reply> features(Context& c) {
   std::map<std::string, std::pair<int, int>> custom;  // name → (numbers, values)
-  auto st = c.store.stream_prospects({}, 0, 5000, [&](std::vector<Prospect>& chunk) {
+  auto st = c.store.stream_segment_features({}, 0, 5000, false, true, [&](std::vector<Prospect>& chunk) {
     for (const auto& p : chunk)
       for (const auto& [k, v] : p.custom_fields) {
         auto& [numbers, values] = custom[k];
