@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole segmentation job on the 1,000,000 demo prospects of the list benchmark: read them
-# from the store (twice: values, then the matrix), encode, fit k = 8, assign, explain the
+# from the store (once: values counted and kept compact), encode, fit k = 8, assign, explain the
 # segments, project the plot's points, and write each prospect's segment back in checkpointed
 # batches — as `POST /api/v1/segmentations` runs it in `mimicom serve`. Timed from the job's
 # own start and end, with each step's time from its log, and the server's peak RSS.

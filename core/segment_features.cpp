@@ -107,9 +107,13 @@ uint64_t fnv1a(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string> title_words(std::string_view title) {
-  std::string folded;
-  folded.reserve(title.size());
+namespace {
+
+// Calls f(word) for each word of a job title, lower-cased and accent-folded, in order (the
+// words title_words returns), folding into `folded` (reused across calls).
+template <class F>
+void each_title_word(std::string_view title, std::string& folded, F&& f) {
+  folded.clear();
   for (size_t i = 0; i < title.size(); ++i) {
     unsigned char c = title[i];
     if (c < 0x80) {
@@ -118,9 +122,9 @@ std::vector<std::string> title_words(std::string_view title) {
     }
     unsigned char next = i + 1 < title.size() ? static_cast<unsigned char>(title[i + 1]) : 0;
     if (c == 0xC3 && next >= 0x80 && next <= 0xBF) {
-      char f = kFolded[next - 0x80];
-      if (f == '*') folded += (next == 0x9F) ? "ss" : "ae";
-      else folded.push_back(f);
+      char fc = kFolded[next - 0x80];
+      if (fc == '*') folded += (next == 0x9F) ? "ss" : "ae";
+      else folded.push_back(fc);
       ++i;
     } else if (c == 0xC5 && (next == 0x92 || next == 0x93)) {  // Œ œ
       folded += "oe";
@@ -129,7 +133,6 @@ std::vector<std::string> title_words(std::string_view title) {
       folded.push_back(' ');  // any other non-ASCII byte: a separator
     }
   }
-  std::vector<std::string> words;
   size_t i = 0;
   while (i < folded.size()) {
     while (i < folded.size() && folded[i] == ' ') ++i;
@@ -138,8 +141,23 @@ std::vector<std::string> title_words(std::string_view title) {
     std::string_view w(folded.data() + start, i - start);
     if (w.size() < 2) continue;  // "d'", "l'", initials
     if (std::find(std::begin(kStopWords), std::end(kStopWords), w) != std::end(kStopWords)) continue;
-    words.emplace_back(w);
+    f(w);
   }
+}
+
+// The buckets of a job title's words, one bit each (0: no word).
+uint64_t title_mask(std::string_view title, int buckets, std::string& folded) {
+  uint64_t mask = 0;
+  each_title_word(title, folded, [&](std::string_view w) { mask |= uint64_t{1} << title_bucket(w, buckets); });
+  return mask;
+}
+
+}  // namespace
+
+std::vector<std::string> title_words(std::string_view title) {
+  std::string folded;
+  std::vector<std::string> words;
+  each_title_word(title, folded, [&](std::string_view w) { words.emplace_back(w); });
   return words;
 }
 
@@ -158,7 +176,7 @@ std::string SegmentColumn::name() const {
   return field;
 }
 
-Result<SegmentEncodingBuilder> SegmentEncodingBuilder::create(SegmentFeatureChoice choice) {
+Result<SegmentEncodingBuilder> SegmentEncodingBuilder::create(SegmentFeatureChoice choice, bool keep_rows) {
   std::vector<FieldError> errors;
   if (choice.fields.empty()) errors.push_back({"fields", "Choisissez au moins un champ"});
   if (!(choice.min_share >= 0 && choice.min_share < 1))
@@ -194,40 +212,66 @@ Result<SegmentEncodingBuilder> SegmentEncodingBuilder::create(SegmentFeatureChoi
   }
   if (!errors.empty()) return fail(Error::Invalid(std::move(errors)));
   b.choice_ = std::move(choice);
+  b.keep_rows_ = keep_rows;
   b.stats_.resize(b.fields_.size());
+  for (auto& st : b.stats_) st.tag_start.push_back(0);
   return b;
 }
 
-void SegmentEncodingBuilder::add(std::span<const Prospect> prospects) {
-  for (const auto& p : prospects) {
-    for (size_t f = 0; f < fields_.size(); ++f) {
-      const auto& field = fields_[f];
-      Stats& s = stats_[f];
-      switch (field.type) {
-        case SegmentEncoding::Type::Category:
-          if (const std::string* v = category_of(p, field.source)) {
-            auto it = s.counts.find(*v);
-            if (it == s.counts.end()) s.counts.emplace(*v, 1);
-            else ++it->second;
-          }
-          break;
-        case SegmentEncoding::Type::Tags:
-          for (const auto& t : p.tags) ++s.counts[t];  // tags are unique per prospect
-          break;
-        case SegmentEncoding::Type::Number:
-          if (auto v = number_of(p, field.source, field.custom_key)) {
-            double x = log_scaled(*v);
-            ++s.present;
-            double delta = x - s.mean;
-            s.mean += delta / static_cast<double>(s.present);
-            s.m2 += delta * (x - s.mean);
-          }
-          break;
-        case SegmentEncoding::Type::Title: break;  // hashed: nothing to learn
-      }
-    }
-    ++count_;
+uint32_t SegmentEncodingBuilder::Stats::code_of(std::string_view value) {
+  auto it = codes.find(value);
+  if (it != codes.end()) {
+    ++counts[it->second];
+    return it->second;
   }
+  uint32_t code = static_cast<uint32_t>(values.size());
+  values.emplace_back(value);
+  counts.push_back(1);
+  codes.emplace(values.back(), code);
+  return code;
+}
+
+void SegmentEncodingBuilder::add(std::span<const Prospect> prospects) {
+  for (size_t f = 0; f < fields_.size(); ++f) {
+    const auto& field = fields_[f];
+    Stats& s = stats_[f];
+    switch (field.type) {
+      case SegmentEncoding::Type::Category:
+        for (const auto& p : prospects) {
+          const std::string* v = category_of(p, field.source);
+          uint32_t code = v ? s.code_of(*v) : kNoValue;
+          if (keep_rows_) s.row_codes.push_back(code);
+        }
+        break;
+      case SegmentEncoding::Type::Tags:
+        for (const auto& p : prospects) {
+          for (const auto& t : p.tags) {  // tags are unique per prospect
+            uint32_t code = s.code_of(t);
+            if (keep_rows_) s.tag_codes.push_back(code);
+          }
+          if (keep_rows_) s.tag_start.push_back(static_cast<uint32_t>(s.tag_codes.size()));
+        }
+        break;
+      case SegmentEncoding::Type::Number:
+        for (const auto& p : prospects) {
+          auto v = number_of(p, field.source, field.custom_key);
+          if (keep_rows_) s.row_numbers.push_back(v ? *v : std::nan(""));
+          if (!v) continue;
+          double x = log_scaled(*v);
+          ++s.present;
+          double delta = x - s.mean;
+          s.mean += delta / static_cast<double>(s.present);
+          s.m2 += delta * (x - s.mean);
+        }
+        break;
+      case SegmentEncoding::Type::Title:  // hashed: nothing to learn, only rows to keep
+        if (keep_rows_)
+          for (const auto& p : prospects)
+            s.row_titles.push_back(p.job_title ? title_mask(*p.job_title, choice_.title_buckets, folded_) : 0);
+        break;
+    }
+  }
+  count_ += static_cast<long long>(prospects.size());
 }
 
 SegmentEncoding SegmentEncodingBuilder::finish() const {
@@ -246,10 +290,11 @@ SegmentEncoding SegmentEncodingBuilder::finish() const {
       case SegmentEncoding::Type::Tags: {
         // Most frequent first, ties by text: the same data gives the same columns.
         std::vector<std::pair<std::string, long long>> kept;
-        for (const auto& [value, n] : s.counts)
-          if (count_ > 0 && static_cast<double>(n) >= choice_.min_share * static_cast<double>(count_))
-            kept.emplace_back(value, n);
-        std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        for (size_t v = 0; v < s.values.size(); ++v)
+          if (count_ > 0 && static_cast<double>(s.counts[v]) >= choice_.min_share * static_cast<double>(count_))
+            kept.emplace_back(s.values[v], s.counts[v]);
+        std::sort(kept.begin(), kept.end(),
+                  [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
         for (const auto& [value, n] : kept) field.columns.emplace(value, add(SegmentColumn::Kind::Category, value));
         field.other_column = add(SegmentColumn::Kind::Other);
         field.missing_column = add(SegmentColumn::Kind::Missing);
@@ -285,6 +330,7 @@ FeatureMatrix SegmentEncoding::encode(std::span<const Prospect> prospects) const
 
 void SegmentEncoding::encode_into(std::span<const Prospect> prospects, std::span<float> out) const {
   const size_t cols = columns_.size();
+  std::string folded;
   std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(prospects.size() * cols), 0.0f);
   for (size_t r = 0; r < prospects.size(); ++r) {
     const Prospect& p = prospects[r];
@@ -315,14 +361,70 @@ void SegmentEncoding::encode_into(std::span<const Prospect> prospects, std::span
             row[field.missing_column] = 1;  // the value stays at the mean: 0
           break;
         case Type::Title: {
-          auto words = p.job_title ? title_words(*p.job_title) : std::vector<std::string>{};
-          if (words.empty()) row[field.missing_column] = 1;
-          for (const auto& w : words) row[field.first_column + title_bucket(w, title_buckets_)] = 1;
+          uint64_t mask = p.job_title ? title_mask(*p.job_title, title_buckets_, folded) : 0;
+          if (!mask) row[field.missing_column] = 1;
+          for (int b = 0; b < title_buckets_; ++b)
+            if (mask >> b & 1) row[field.first_column + static_cast<size_t>(b)] = 1;
           break;
         }
       }
     }
   }
+}
+
+void SegmentEncodingBuilder::encode_kept(const SegmentEncoding& e, size_t first, size_t n, std::span<float> out) const {
+  const size_t cols = e.columns_.size();
+  // Per category field: the column of each value number (its own, or "other").
+  std::vector<std::vector<size_t>> column_of(fields_.size());
+  for (size_t f = 0; f < fields_.size() && f < e.fields_.size(); ++f) {
+    const auto& field = e.fields_[f];
+    if (field.type != SegmentEncoding::Type::Category && field.type != SegmentEncoding::Type::Tags) continue;
+    for (const auto& value : stats_[f].values) {
+      auto it = field.columns.find(value);
+      column_of[f].push_back(it == field.columns.end() ? field.other_column : it->second);
+    }
+  }
+  const long long rows = static_cast<long long>(n);
+#pragma omp parallel for schedule(static, 4096)
+  for (long long i = 0; i < rows; ++i) {
+    const size_t r = first + static_cast<size_t>(i);
+    float* row = out.data() + static_cast<size_t>(i) * cols;
+    std::fill(row, row + cols, 0.0f);
+    for (size_t f = 0; f < e.fields_.size(); ++f) {
+      const auto& field = e.fields_[f];
+      const Stats& s = stats_[f];
+      switch (field.type) {
+        case SegmentEncoding::Type::Category: {
+          uint32_t code = s.row_codes[r];
+          row[code == kNoValue ? field.missing_column : column_of[f][code]] = 1;
+          break;
+        }
+        case SegmentEncoding::Type::Tags:
+          if (s.tag_start[r] == s.tag_start[r + 1]) row[field.missing_column] = 1;
+          for (uint32_t t = s.tag_start[r]; t < s.tag_start[r + 1]; ++t) row[column_of[f][s.tag_codes[t]]] = 1;
+          break;
+        case SegmentEncoding::Type::Number: {
+          double v = s.row_numbers[r];
+          if (std::isnan(v)) row[field.missing_column] = 1;
+          else row[field.first_column] = static_cast<float>((log_scaled(v) - field.mean) / field.std);
+          break;
+        }
+        case SegmentEncoding::Type::Title: {
+          uint64_t mask = s.row_titles[r];
+          if (!mask) row[field.missing_column] = 1;
+          for (int b = 0; b < e.title_buckets_; ++b)
+            if (mask >> b & 1) row[field.first_column + static_cast<size_t>(b)] = 1;
+          break;
+        }
+      }
+    }
+  }
+}
+
+std::span<const double> SegmentEncodingBuilder::kept_numbers(std::string_view field) const {
+  for (size_t f = 0; f < fields_.size(); ++f)
+    if (fields_[f].name == field && fields_[f].type == SegmentEncoding::Type::Number) return stats_[f].row_numbers;
+  return {};
 }
 
 std::optional<double> segment_number(const Prospect& p, std::string_view field) {

@@ -8,6 +8,9 @@
 // and then encode the whole base batch by batch:
 //   SegmentEncodingBuilder b(choice); b.add(batch)…;  SegmentEncoding e = b.finish();
 //   e.encode(batch) → rows
+// or, to read the prospects only once, a builder that keeps what it counted:
+//   SegmentEncodingBuilder b(choice, keep_rows = true); b.add(batch)…;  e = b.finish();
+//   b.encode_kept(e, …) → the same rows as e.encode() of every batch added
 //
 // Per field (names as in core/models/prospect.hpp and the API):
 // - categories (sector, region, company_size, source, status): one column per value held by
@@ -26,12 +29,14 @@
 //
 // Threads: a builder is used by one thread; a finished SegmentEncoding is immutable and
 // encode() may run concurrently.
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
@@ -109,7 +114,10 @@ class SegmentEncodingBuilder {
  public:
   // Invalid when a field name is unknown or listed twice, min_share is outside [0, 1) or
   // title_buckets outside [1, 64]; the error names every bad field at once.
-  static Result<SegmentEncodingBuilder> create(SegmentFeatureChoice choice);
+  // With `keep_rows`, the builder also keeps each added prospect in a compact form (a number
+  // per category value, the raw numbers, a bit per job-title bucket: a few dozen bytes a
+  // prospect), so the matrix can be made without reading the prospects again (encode_kept).
+  static Result<SegmentEncodingBuilder> create(SegmentFeatureChoice choice, bool keep_rows = false);
 
   // Counts the values of `prospects` (may be called with any number of batches).
   void add(std::span<const Prospect> prospects);
@@ -118,17 +126,45 @@ class SegmentEncodingBuilder {
   // The encoding of everything added so far. The builder stays usable.
   SegmentEncoding finish() const;
 
+  // With keep_rows: rows [first, first + n) of the added prospects, in the order added, under
+  // `encoding` (this builder's finish()), into `out` (n * columns floats): exactly the floats
+  // encoding.encode() gives for the same prospects. Without keep_rows, or with another
+  // builder's encoding, the result is unspecified. Uses the OpenMP threads of the caller.
+  void encode_kept(const SegmentEncoding& encoding, size_t first, size_t n, std::span<float> out) const;
+  // With keep_rows: the value of chosen number field `field` (annual_revenue, employees,
+  // custom_fields.NAME) of each added prospect, before scaling (NaN when missing), as
+  // segment_number() reads it; empty for any other field.
+  std::span<const double> kept_numbers(std::string_view field) const;
+
  private:
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct Stats {
-    std::map<std::string, long long, std::less<>> counts;  // categories and tags
+    // Categories and tags: each value met, its number (its place in `values`) and its count.
+    std::unordered_map<std::string, uint32_t, TextHash, std::equal_to<>> codes;
+    std::vector<std::string> values;
+    std::vector<long long> counts;
     long long present = 0;
     double mean = 0, m2 = 0;  // numbers: Welford's running mean and squared deviations
+    // keep_rows: per prospect, by type. Category: the value's number, kNoValue when empty;
+    // Tags: the numbers of its tags, prospect r's in tag_codes[tag_start[r], tag_start[r+1]);
+    // Number: the raw value, NaN when missing; Title: bit b set when a word falls in bucket b.
+    std::vector<uint32_t> row_codes;
+    std::vector<uint32_t> tag_start, tag_codes;
+    std::vector<double> row_numbers;
+    std::vector<uint64_t> row_titles;
+    uint32_t code_of(std::string_view value);
   };
+  static constexpr uint32_t kNoValue = UINT32_MAX;
   SegmentEncodingBuilder() = default;
   SegmentFeatureChoice choice_;
+  bool keep_rows_ = false;
   std::vector<SegmentEncoding::Field> fields_;  // name, type and source of each chosen field
   std::vector<Stats> stats_;
   long long count_ = 0;
+  std::string folded_;  // reused by the job-title words
 };
 
 // The value of a numeric field (annual_revenue, employees, custom_fields.NAME) of a prospect

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace mimicom {
@@ -129,6 +130,66 @@ TEST(SegmentFeatures, FittingInBatchesEqualsFittingAtOnce) {
   auto m1 = once.encode(ps), m2 = batched.encode(ps);
   ASSERT_EQ(m1.values.size(), m2.values.size());
   for (size_t i = 0; i < m1.values.size(); ++i) EXPECT_NEAR(m1.values[i], m2.values[i], 1e-6) << i;
+}
+
+// The one-pass path of the job: the rows a builder kept give exactly encode()'s floats, for
+// every kind of field, batches of any size, and values absent, empty, rare or unseen.
+TEST(SegmentFeatures, KeptRowsEncodeExactlyAsTheProspectsThemselves) {
+  const char* sectors[] = {"BTP", "Santé", "Conseil", "Industrie", "", "Énergie"};
+  const char* titles[] = {"Directrice Générale", "Chef de projet", "CEO", "", "d'", "Responsable œnologie"};
+  const char* tags[] = {"vip", "salon", "rare"};
+  std::vector<Prospect> ps;
+  for (int i = 0; i < 500; ++i) {
+    Prospect p = make(i % 11 == 0 ? std::nullopt : std::optional<std::string>(sectors[(i * 7) % 6]),
+                      i % 5 == 0 ? std::nullopt : std::optional<double>(1000.0 * (i % 13) - 3000.0),
+                      i % 9 == 0 ? std::nullopt : std::optional<std::string>(titles[(i * 5) % 6]));
+    p.status = i % 3 ? "new" : "won";
+    if (i % 4) p.employees = i % 17;
+    for (int t = 0; t < 3; ++t)
+      if ((i >> t) % 3 == 1 && (t != 2 || i % 50 == 0)) p.tags.push_back(tags[t]);
+    std::sort(p.tags.begin(), p.tags.end());
+    if (i % 6 == 0) p.custom_fields = {{"score", i % 12 ? std::to_string(i) + ",5" : "n/a"}};
+    ps.push_back(std::move(p));
+  }
+  SegmentFeatureChoice choice{{"sector", "status", "tags", "annual_revenue", "employees", "job_title",
+                               "custom_fields.score"},
+                              0.05,
+                              8};
+  auto kept = SegmentEncodingBuilder::create(choice, true);
+  ASSERT_TRUE(kept);
+  for (size_t i = 0; i < ps.size(); i += 61) kept->add(std::span(ps).subspan(i, std::min<size_t>(61, ps.size() - i)));
+  auto e = kept->finish();
+  EXPECT_EQ(e.columns(), fit(choice, ps).columns()) << "keeping rows changes nothing of the fit";
+  auto expected = e.encode(ps);
+  std::vector<float> got(ps.size() * expected.cols, -1.0f);
+  kept->encode_kept(e, 0, ps.size(), got);
+  EXPECT_EQ(got, expected.values);
+  // A part of the rows, at an offset.
+  std::vector<float> part(100 * expected.cols, -1.0f);
+  kept->encode_kept(e, 250, 100, part);
+  EXPECT_TRUE(std::equal(part.begin(), part.end(), expected.values.begin() + 250 * static_cast<long>(expected.cols)));
+  // The raw numbers, as segment_number reads them.
+  auto revenue = kept->kept_numbers("annual_revenue"), score = kept->kept_numbers("custom_fields.score");
+  ASSERT_EQ(revenue.size(), ps.size());
+  ASSERT_EQ(score.size(), ps.size());
+  for (size_t i = 0; i < ps.size(); ++i) {
+    auto r = segment_number(ps[i], "annual_revenue"), c = segment_number(ps[i], "custom_fields.score");
+    EXPECT_EQ(std::isnan(revenue[i]), !r) << i;
+    if (r) {
+      EXPECT_EQ(revenue[i], *r) << i;
+    }
+    EXPECT_EQ(std::isnan(score[i]), !c) << i;
+    if (c) {
+      EXPECT_EQ(score[i], *c) << i;
+    }
+  }
+  EXPECT_TRUE(kept->kept_numbers("sector").empty());
+}
+
+TEST(SegmentFeatures, CategoriesOfEqualCountAreOrderedByText) {
+  auto e = fit({{"sector"}, 0.0}, {make("Santé"), make("BTP"), make("Conseil"), make("BTP"), make("Conseil")});
+  EXPECT_EQ(names(e), (std::vector<std::string>{"sector=BTP", "sector=Conseil", "sector=Santé", "sector:other",
+                                                "sector:missing"}));
 }
 
 TEST(SegmentFeatures, UnknownOrRepeatedFieldsAreAllReported) {

@@ -210,12 +210,24 @@ class Store {
                                                      const std::string& model, const std::vector<Segment>& segments,
                                                      const std::string& checkpoint, long long done, long long total,
                                                      long long now_ms) = 0;
-  // One batch of applying run `id`: (prospect id, segment id) pairs, written in one
-  // transaction with the job's checkpoint while `fence` holds the job (Conflict otherwise,
-  // nothing written). With `first`, the run becomes the applied one before the pairs are
-  // written: every prospect leaves its segment and no other run stays applied. Prospects
-  // deleted since they were read are skipped.
-  virtual Status write_segment_batch(long long id, const JobFence& fence, bool first,
+  // The prospects' revision now: a prospect deleted later leaves a tombstone with a greater
+  // one. A job reads it before reading the prospects it will write segments for.
+  virtual Result<long long> prospects_revision() = 0;
+  // One batch of applying run `id`: (prospect id, segment id) pairs, in increasing prospect id
+  // order across the batches, written in one transaction with the job's checkpoint while
+  // `fence` holds the job (Conflict otherwise, nothing written). The pairs go to the run's
+  // pending assignment, which readers do not see: until the last batch the prospects keep the
+  // segments of the run applied before, whole. `first` starts a new pending assignment (one an
+  // earlier attempt left is dropped). `last` puts it in place in the same transaction: every
+  // prospect leaves its old segment, prospects deleted since `read_revision` are left out, and
+  // the run becomes the only applied one. Conflict when a later batch finds no pending
+  // assignment (it was dropped), NotFound when the run was deleted.
+  struct SegmentBatch {
+    bool first = false;
+    bool last = false;
+    long long read_revision = 0;  // prospects_revision() before the pairs' prospects were read
+  };
+  virtual Status write_segment_batch(long long id, const JobFence& fence, const SegmentBatch& batch,
                                      std::span<const std::pair<long long, long long>> assignments,
                                      const std::string& checkpoint, long long done, long long total,
                                      long long now_ms) = 0;

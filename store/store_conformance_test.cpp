@@ -486,7 +486,7 @@ TEST_P(StoreConformance, ExportsWithTheirJobFinishOnceAndExpire) {
 TEST_P(StoreConformance, SegmentationsSaveOnceUnderTheirFenceAndApplyOneRunAtATime) {
   auto u = store_->create_user({"vendeur@acme.fr", "Vendeur", "member", "hash"}).value();
   std::vector<long long> ids;
-  for (int i = 0; i < 6; ++i) ids.push_back(store_->create_prospect(make("p" + std::to_string(i) + "@x.fr"))->id);
+  for (int i = 0; i < 7; ++i) ids.push_back(store_->create_prospect(make("p" + std::to_string(i) + "@x.fr"))->id);
   auto start = [&](const std::string& name) {
     Segmentation s;
     s.created_by = u.id;
@@ -524,26 +524,45 @@ TEST_P(StoreConformance, SegmentationsSaveOnceUnderTheirFenceAndApplyOneRunAtATi
   EXPECT_EQ(store_->get_segmentation(a.id)->model, "") << "the model is read only when asked";
   long long s0 = saved->segments[0].id, s1 = saved->segments[1].id;
 
-  // Batches: the first clears and makes the run applied; a stale fence writes nothing; a
-  // prospect deleted meanwhile is skipped.
-  std::vector<std::pair<long long, long long>> first = {{ids[0], s0}, {ids[1], s0}, {ids[2], s1}};
-  ASSERT_TRUE(store_->write_segment_batch(a.id, fence, true, first, "b1", 80, 100, 3000));
-  EXPECT_FALSE(store_->write_segment_batch(a.id, {job_a.id, fence.attempt + 1}, false,
-                                           std::vector<std::pair<long long, long long>>{{ids[3], s1}}, "x", 90, 100, 3000));
-  ASSERT_TRUE(store_->delete_prospect(ids[4]));
-  std::vector<std::pair<long long, long long>> second = {{ids[3], s1}, {ids[4], s1}};
-  ASSERT_TRUE(store_->write_segment_batch(a.id, fence, false, second, "b2", 90, 100, 3000));
-  EXPECT_EQ(store_->get_job(job_a.id)->checkpoint, "b2");
+  // Batches: a pending assignment nobody sees until the last batch puts it in place; a stale
+  // fence writes nothing; prospects deleted since the read (before or after their batch was
+  // written) are left out; one deleted before the read revision was taken stays out too.
+  using Batch = Store::SegmentBatch;
+  auto revision = store_->prospects_revision();
+  ASSERT_TRUE(revision);
   ProspectFilter f0, f1, both;
   f0.segment = {s0};
   f1.segment = {s1};
   both.segment = {s0, s1};
-  EXPECT_EQ(store_->count_prospects(f0).value(), 2);
-  EXPECT_EQ(store_->count_prospects(f1).value(), 2);
+  std::vector<std::pair<long long, long long>> first = {{ids[0], s0}, {ids[1], s0}, {ids[2], s1}};
+  EXPECT_EQ(store_->write_segment_batch(a.id, fence, {false, false, *revision}, first, "b0", 75, 100, 3000).error().code,
+            Error::Code::Conflict)
+      << "a later batch without a first one";
+  ASSERT_TRUE(store_->write_segment_batch(a.id, fence, {true, false, *revision}, first, "b1", 80, 100, 3000));
+  EXPECT_EQ(store_->count_prospects(both).value(), 0) << "pending until the last batch";
+  EXPECT_FALSE(store_->get_prospect(ids[0])->segment_id);
+  EXPECT_FALSE(store_->get_segmentation(a.id)->applied_at);
+  EXPECT_FALSE(store_->write_segment_batch(a.id, {job_a.id, fence.attempt + 1}, {false, false, *revision},
+                                           std::vector<std::pair<long long, long long>>{{ids[3], s1}}, "x", 90, 100, 3000));
+  ASSERT_TRUE(store_->delete_prospect(ids[1]));  // after its batch
+  ASSERT_TRUE(store_->delete_prospect(ids[4]));  // before its batch
+  std::vector<std::pair<long long, long long>> second = {{ids[3], s1}, {ids[4], s1}};
+  ASSERT_TRUE(store_->write_segment_batch(a.id, fence, {false, false, *revision}, second, "b2", 90, 100, 3000));
+  EXPECT_EQ(store_->get_job(job_a.id)->checkpoint, "b2");
+  EXPECT_EQ(store_->count_prospects(both).value(), 0);
+  std::vector<std::pair<long long, long long>> third = {{ids[5], s0}};
+  ASSERT_TRUE(store_->write_segment_batch(a.id, fence, {false, true, *revision}, third, "b3", 100, 100, 3000));
+  EXPECT_EQ(store_->get_job(job_a.id)->checkpoint, "b3");
+  EXPECT_EQ(store_->count_prospects(f0).value(), 2);  // ids[0], ids[5]
+  EXPECT_EQ(store_->count_prospects(f1).value(), 2);  // ids[2], ids[3]
   EXPECT_EQ(store_->count_prospects(both).value(), 4);
   EXPECT_EQ(store_->get_prospect(ids[2])->segment_id, s1);
-  EXPECT_FALSE(store_->get_prospect(ids[5])->segment_id);
+  EXPECT_EQ(store_->get_prospect(ids[5])->segment_id, s0);
+  EXPECT_FALSE(store_->get_prospect(ids[6])->segment_id);
   EXPECT_TRUE(store_->get_segmentation(a.id)->applied_at);
+  EXPECT_EQ(store_->write_segment_batch(a.id, fence, {false, false, *revision}, third, "b4", 100, 100, 3000).error().code,
+            Error::Code::Conflict)
+      << "the pending assignment is in place: there is none any more";
 
   // Renaming: a name, then "" back to the generated one; the description stays.
   auto renamed = store_->update_segment(a.id, s0, "Cibles", "à appeler");
@@ -564,10 +583,14 @@ TEST_P(StoreConformance, SegmentationsSaveOnceUnderTheirFenceAndApplyOneRunAtATi
   JobFence fb{job_b.id, (*lb)->attempt};
   auto sb = store_->save_segmentation_fit(b.id, fb, "{}", "model-b", segs, "cp", 70, 100, 4000);
   ASSERT_TRUE(sb);
-  ASSERT_TRUE(store_->write_segment_batch(b.id, fb, true,
+  ASSERT_TRUE(store_->write_segment_batch(b.id, fb, {true, false, *revision},
                                           std::vector<std::pair<long long, long long>>{{ids[0], sb->segments[1].id}},
                                           "b1", 80, 100, 5000));
+  EXPECT_EQ(store_->count_prospects(both).value(), 4) << "run A stays whole while B is pending";
+  EXPECT_TRUE(store_->get_segmentation(a.id)->applied_at);
+  ASSERT_TRUE(store_->write_segment_batch(b.id, fb, {false, true, *revision}, {}, "b2", 100, 100, 5000));
   EXPECT_EQ(store_->count_prospects(both).value(), 0);
+  EXPECT_EQ(store_->get_prospect(ids[0])->segment_id, sb->segments[1].id);
   EXPECT_FALSE(store_->get_segmentation(a.id)->applied_at);
   EXPECT_TRUE(store_->get_segmentation(b.id)->applied_at);
   auto again = store_->start_segmentation_apply(a.id, {"segmentation", "{}", u.id, 3, "%"}, 6000);

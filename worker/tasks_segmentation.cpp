@@ -13,7 +13,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <unordered_map>
 
 #include "core/clock.hpp"
@@ -33,6 +38,18 @@ constexpr long long kReadChunk = 20000;     // prospects per read transaction
 constexpr size_t kTitleSample = 20000;      // job titles kept to find the words of each segment
 constexpr size_t kPlotPoints = 2000;        // points of the scatter plot
 constexpr size_t kSilhouetteSample = 2000;
+
+// " (2,4 s)": how long a step took since `since`, for the job's log.
+std::string took(std::chrono::steady_clock::time_point& since) {
+  auto now = std::chrono::steady_clock::now();
+  double s = std::chrono::duration<double>(now - since).count();
+  since = now;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, " (%.1f s)", s);
+  std::string out(buf);
+  std::replace(out.begin(), out.end(), '.', ',');
+  return out;
+}
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -68,8 +85,12 @@ Result<Model> read_model(const std::string& text) {
 // The fit cannot be saved in part: only a cancel or a lost lease interrupts it.
 bool abort_fit(const JobContext& ctx) { return ctx.cancelled() || ctx.lost(); }
 
-std::string apply_checkpoint(long long after_id, long long written) {
-  return dump({{"phase", "apply"}, {"after_id", after_id}, {"written", written}});
+// `since`: the prospects' revision before they were read (Store::write_segment_batch);
+// `applied`: the last batch is in place, nothing is left to write.
+std::string apply_checkpoint(long long after_id, long long written, long long since, bool applied = false) {
+  json cp = {{"phase", "apply"}, {"after_id", after_id}, {"written", written}, {"since", since}};
+  if (applied) cp["applied"] = true;
+  return dump(cp);
 }
 
 struct Fitted {
@@ -77,6 +98,7 @@ struct Fitted {
   std::vector<long long> ids;  // every row, in id order
   std::vector<int32_t> labels;
   long long rows = 0;
+  long long read_revision = 0;  // the prospects' revision before they were read
   std::optional<double> silhouette;
 };
 
@@ -84,10 +106,13 @@ struct Fitted {
 Result<Fitted> fit(JobContext& ctx, const Segmentation& run, const SegmentationParams& params,
                    const ProspectFilter& filter, bool& interrupted) {
   auto started = std::chrono::steady_clock::now();
+  auto step = started;
   Store& store = ctx.store();
   auto count = store.count_prospects(filter);
   if (!count) return fail(count.error());
   const long long expected = std::max(1LL, *count);
+  auto revision = store.prospects_revision();
+  if (!revision) return fail(revision.error());
   auto report = [&](double percent) {
     ctx.progress(static_cast<long long>(percent), 100);
   };
@@ -95,16 +120,62 @@ Result<Fitted> fit(JobContext& ctx, const Segmentation& run, const SegmentationP
   const bool with_tags = std::find(params.fields.begin(), params.fields.end(), "tags") != params.fields.end();
   const bool with_custom = std::any_of(params.fields.begin(), params.fields.end(),
                                        [](const std::string& f) { return f.starts_with("custom_fields."); });
-  // Pass 1: the values of each field, to fit the encoding (vocabularies, scales).
-  auto builder = SegmentEncodingBuilder::create({params.fields});
+  // One pass: the builder counts the values of each field (to fit the encoding: vocabularies,
+  // scales) and keeps each prospect in a compact form; the matrix is made from that after.
+  // Beside it, the ids and a sample of job titles (the words of each segment).
+  auto builder = SegmentEncodingBuilder::create({params.fields}, true);
   if (!builder) return fail(builder.error());
-  long long seen = 0;
+  Fitted out;
+  out.read_revision = *revision;
+  out.ids.reserve(static_cast<size_t>(expected));
+  SegmentEvidence evidence;
+  const bool titles = std::find(params.fields.begin(), params.fields.end(), "job_title") != params.fields.end();
+  const size_t title_stride = std::max<size_t>(1, static_cast<size_t>(expected) / kTitleSample);
+  // Reading and counting overlap: the store steps through SQLite into one chunk on this thread
+  // while a second thread counts the chunk before (the stream lets a callback keep its chunk
+  // by swapping vectors: three rotate, so their strings' memory is reused).
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Prospect> pending;
+  bool has_pending = false, reading = true;
+  std::thread counter([&] {
+    std::vector<Prospect> work;
+    while (true) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return has_pending || !reading; });
+        if (!has_pending) return;
+        work.swap(pending);
+        has_pending = false;
+      }
+      cv.notify_all();
+      builder->add(work);
+      for (const auto& p : work) {
+        size_t row = out.ids.size();
+        out.ids.push_back(p.id);
+        if (titles && row % title_stride == 0 && p.job_title) evidence.title_sample.emplace_back(row, title_words(*p.job_title));
+      }
+    }
+  });
+  long long read = 0;
   auto st = store.stream_segment_features(filter, 0, kReadChunk, with_tags, with_custom, [&](std::vector<Prospect>& chunk) {
-    builder->add(chunk);
-    seen += static_cast<long long>(chunk.size());
-    report(15.0 * std::min(1.0, static_cast<double>(seen) / static_cast<double>(expected)));
+    read += static_cast<long long>(chunk.size());
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return !has_pending; });
+      pending.swap(chunk);
+      has_pending = true;
+    }
+    cv.notify_all();
+    report(30.0 * std::min(1.0, static_cast<double>(read) / static_cast<double>(expected)));
     return !abort_fit(ctx);
   });
+  {
+    std::lock_guard lock(mu);
+    reading = false;
+  }
+  cv.notify_all();
+  counter.join();
   if (!st) return fail(st.error());
   if (abort_fit(ctx)) {
     interrupted = true;
@@ -112,43 +183,22 @@ Result<Fitted> fit(JobContext& ctx, const Segmentation& run, const SegmentationP
   }
   SegmentEncoding encoding = builder->finish();
   const size_t cols = encoding.columns().size();
-  ctx.log("info", std::to_string(seen) + " prospects lus, " + std::to_string(cols) + " colonnes de caractéristiques");
-
-  // Pass 2: the matrix, the raw numbers and a sample of job titles.
-  Fitted out;
-  std::vector<float> values;
-  values.reserve(static_cast<size_t>(seen) * cols);
-  SegmentEvidence evidence;
-  std::vector<std::string> number_fields;
+  ctx.log("info", std::to_string(out.ids.size()) + " prospects lus, " + std::to_string(cols) +
+                      " colonnes de caractéristiques" + took(step));
+  // Not zeroed first: encode_kept writes every value (a quarter of a gigabyte on 1M prospects).
+  const size_t n_values = out.ids.size() * cols;
+  std::unique_ptr<float[]> values(new float[std::max<size_t>(1, n_values)]);
+  builder->encode_kept(encoding, 0, out.ids.size(), std::span<float>(values.get(), n_values));
   for (const auto& f : params.fields)
-    if (f == "annual_revenue" || f == "employees" || f.starts_with("custom_fields.")) number_fields.push_back(f);
-  for (const auto& f : number_fields) evidence.numbers.emplace_back(f, std::vector<double>{});
-  const bool titles = std::find(params.fields.begin(), params.fields.end(), "job_title") != params.fields.end();
-  const size_t title_stride = std::max<size_t>(1, static_cast<size_t>(seen) / kTitleSample);
-  out.ids.reserve(static_cast<size_t>(seen));
-  st = store.stream_segment_features(filter, 0, kReadChunk, with_tags, with_custom, [&](std::vector<Prospect>& chunk) {
-    size_t first = out.ids.size();
-    values.resize((first + chunk.size()) * cols);
-    encoding.encode_into(chunk, std::span<float>(values.data() + first * cols, chunk.size() * cols));
-    for (size_t i = 0; i < chunk.size(); ++i) {
-      const Prospect& p = chunk[i];
-      size_t row = first + i;
-      out.ids.push_back(p.id);
-      for (size_t f = 0; f < number_fields.size(); ++f)
-        evidence.numbers[f].second.push_back(segment_number(p, number_fields[f]).value_or(std::nan("")));
-      if (titles && row % title_stride == 0 && p.job_title) evidence.title_sample.emplace_back(row, title_words(*p.job_title));
+    if (f == "annual_revenue" || f == "employees" || f.starts_with("custom_fields.")) {
+      auto kept = builder->kept_numbers(f);
+      evidence.numbers.emplace_back(f, std::vector<double>(kept.begin(), kept.end()));
     }
-    report(15.0 + 15.0 * std::min(1.0, static_cast<double>(out.ids.size()) / static_cast<double>(seen ? seen : 1)));
-    return !abort_fit(ctx);
-  });
-  if (!st) return fail(st.error());
-  if (abort_fit(ctx)) {
-    interrupted = true;
-    return Fitted{};
-  }
+  { auto release = std::move(*builder); }  // the compact copy: the matrix holds it all now
   const size_t rows = out.ids.size();
+  ctx.log("info", "matrice des caractéristiques construite" + took(step));
   out.rows = static_cast<long long>(rows);
-  MatrixView x{values.data(), rows, cols};
+  MatrixView x{values.get(), rows, cols};
   int k_min = params.k ? *params.k : kAutoMinK;
   if (rows < static_cast<size_t>(std::max(k_min, 2)) || (!params.k && rows < 20))
     return fail(Error::Invalid("rows", "trop peu de prospects (" + std::to_string(rows) + ") pour " +
@@ -179,16 +229,16 @@ Result<Fitted> fit(JobContext& ctx, const Segmentation& run, const SegmentationP
   }
   auto fitted = kmeans_fit(x, options);
   if (!fitted) return fail(fitted.error());
-  // Labels by the final centroids: what an apply after a resume computes, row for row.
-  auto assigned = kmeans_assign(fitted->model, x);
-  if (!assigned) return fail(assigned.error());
-  out.labels = std::move(assigned->labels);
+  // The fit's labels are by its final centroids: what an apply after a resume computes, row
+  // for row.
+  out.labels = std::move(fitted->labels);
   ctx.log("info", "k-means : " + std::to_string(options.k) + " segments, " + std::to_string(fitted->iterations) +
-                      " itérations");
+                      " itérations" + took(step));
   report(60);
 
   if (auto s = silhouette(x, out.labels, kSilhouetteSample, params.seed)) out.silhouette = *s;
   auto profiles = describe_segments(encoding, x, out.labels, options.k, evidence);
+  ctx.log("info", "segments décrits" + took(step));
 
   // The scatter plot: a sample of rows (every n-th), projected on their first two axes.
   json points = json::array(), centroids_2d = json::array();
@@ -236,11 +286,12 @@ Result<Fitted> fit(JobContext& ctx, const Segmentation& run, const SegmentationP
                  {"centroids_2d", centroids_2d}};
   report(70);
   auto saved = store.save_segmentation_fit(run.id, ctx.fence(), dump(result), model_json(encoding, fitted->model),
-                                           segments, apply_checkpoint(0, 0), 70, 100, now_unix_ms());
+                                           segments, apply_checkpoint(0, 0, out.read_revision), 70, 100, now_unix_ms());
   if (!saved) return fail(saved.error());
   out.run = std::move(*saved);
   ctx.log("info", "découpage enregistré" +
-                      (out.silhouette ? " (silhouette " + std::to_string(*out.silhouette).substr(0, 5) + ")" : std::string()));
+                      (out.silhouette ? ", silhouette " + std::to_string(*out.silhouette).substr(0, 5) : std::string()) +
+                      took(step));
   return out;
 }
 
@@ -262,12 +313,32 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
   if (!filter) return TaskOutcome::failed("filtre invalide : " + filter.error().message);
 
   long long after_id = 0, written = 0;
-  bool fit_done = apply_only;
+  std::optional<long long> since;
+  bool fit_done = apply_only, applied = false;
   json cp = json::parse(ctx.job().checkpoint, nullptr, false);
   if (cp.is_object() && cp.value("phase", "") == "apply") {
     fit_done = true;
     after_id = cp.value("after_id", 0LL);
     written = cp.value("written", 0LL);
+    if (cp.contains("since") && cp["since"].is_number_integer()) since = cp["since"].get<long long>();
+    applied = cp.value("applied", false);
+  }
+  auto succeeded = [&]() {
+    auto final_run = store.get_segmentation(id);
+    json result_run = final_run ? json::parse(final_run->result, nullptr, false) : json::object();
+    size_t k = final_run ? final_run->segments.size() : 0;
+    ctx.log("info", "terminé : " + std::to_string(written) + " prospects rangés dans " + std::to_string(k) + " segments");
+    return TaskOutcome::succeeded(dump({{"segmentation_id", id},
+                                        {"k", k},
+                                        {"rows", written},
+                                        {"silhouette", result_run.is_object() && result_run.contains("silhouette")
+                                                           ? result_run["silhouette"]
+                                                           : json(nullptr)}}));
+  };
+  // Stopped after its last batch was in place, before it could say so.
+  if (applied) {
+    ctx.progress(100, 100);
+    return succeeded();
   }
 
   std::optional<Fitted> fitted;
@@ -282,6 +353,7 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
     }
     fitted = std::move(*f);
     run = fitted->run;
+    since = fitted->read_revision;
   } else if (run->state != "ready") {
     return TaskOutcome::failed("ce découpage n'a pas été calculé");
   }
@@ -295,13 +367,19 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
   long long expected = fitted ? fitted->rows : std::max(1LL, store.count_prospects(*filter).value_or(1));
   std::vector<std::pair<long long, long long>> batch;
   bool first = after_id == 0 && written == 0;
-  auto flush = [&]() -> Status {
+  if (!since) {  // an apply job starting: it reads the prospects from now on
+    auto r = store.prospects_revision();
+    if (!r) return TaskOutcome::failed(r.error().message);
+    since = *r;
+  }
+  auto flush = [&](bool last_batch) -> Status {
     long long last = batch.empty() ? after_id : batch.back().first;
     long long total_written = written + static_cast<long long>(batch.size());
     long long pct = 70 + static_cast<long long>(30.0 * std::min(1.0, static_cast<double>(total_written) /
                                                                           static_cast<double>(std::max(1LL, expected))));
-    auto st = store.write_segment_batch(id, ctx.fence(), first, batch, apply_checkpoint(last, total_written),
-                                        std::min(pct, 99LL), 100, now_unix_ms());
+    auto st = store.write_segment_batch(id, ctx.fence(), {first, last_batch, *since}, batch,
+                                        apply_checkpoint(last, total_written, *since, last_batch),
+                                        last_batch ? 100 : std::min(pct, 99LL), 100, now_unix_ms());
     if (!st) return st;
     first = false;
     after_id = last;
@@ -315,8 +393,9 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
     for (size_t r = 0; r < fitted->ids.size(); ++r) {
       batch.emplace_back(fitted->ids[r], segment_ids[static_cast<size_t>(fitted->labels[r])]);
       if (batch.size() >= batch_rows) {
-        if (auto st = flush(); !st) return ctx.lost() ? TaskOutcome::stopped() : TaskOutcome::failed(st.error().message);
-        if (ctx.should_stop() && r + 1 < fitted->ids.size()) return TaskOutcome::interrupted(ctx);
+        if (r + 1 == fitted->ids.size()) break;  // the last batch, put in place below
+        if (auto st = flush(false); !st) return ctx.lost() ? TaskOutcome::stopped() : TaskOutcome::failed(st.error().message);
+        if (ctx.should_stop()) return TaskOutcome::interrupted(ctx);
       }
     }
   } else {
@@ -342,7 +421,7 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
       for (size_t i = 0; i < chunk.size(); ++i) {
         batch.emplace_back(chunk[i].id, segment_ids[static_cast<size_t>(a->labels[i])]);
         if (batch.size() < batch_rows) continue;
-        if (auto w = flush(); !w) {
+        if (auto w = flush(false); !w) {
           failed_write = w;
           return false;
         }
@@ -358,22 +437,11 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
     if (!failed_write) return ctx.lost() ? TaskOutcome::stopped() : TaskOutcome::failed(failed_write.error().message);
     if (stopped_early) return TaskOutcome::interrupted(ctx);
   }
-  // The last batch — also when it is empty, so a run over no prospect (or a resume after the
-  // last full batch) still becomes the applied one.
-  if (!batch.empty() || first) {
-    if (auto st = flush(); !st) return ctx.lost() ? TaskOutcome::stopped() : TaskOutcome::failed(st.error().message);
-  }
+  // The last batch — also when it is empty (a run over no prospect, or a resume after the
+  // last full batch): it puts the assignment in place and makes the run the applied one.
+  if (auto st = flush(true); !st) return ctx.lost() ? TaskOutcome::stopped() : TaskOutcome::failed(st.error().message);
   ctx.progress(100, 100);
-  auto final_run = store.get_segmentation(id);
-  json result_run = final_run ? json::parse(final_run->result, nullptr, false) : json::object();
-  ctx.log("info", "terminé : " + std::to_string(written) + " prospects rangés dans " +
-                      std::to_string(segment_ids.size()) + " segments");
-  return TaskOutcome::succeeded(dump({{"segmentation_id", id},
-                                      {"k", segment_ids.size()},
-                                      {"rows", written},
-                                      {"silhouette", result_run.is_object() && result_run.contains("silhouette")
-                                                         ? result_run["silhouette"]
-                                                         : json(nullptr)}}));
+  return succeeded();
 }
 
 }  // namespace mimicom

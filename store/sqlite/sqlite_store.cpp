@@ -560,6 +560,12 @@ class SqliteStore final : public Store {
     bulk_conn_->prepare_named(queries);
     // Indexes a bulk load deferred and will not build any more (its job stopped for good).
     build_deferred_on(*bulk_conn_, std::nullopt, {});
+    // Pending segment assignments whose job ended (a crash between its batches and its end).
+    {
+      WriteTx tx(bulk_conn_->db());
+      drop_stale_staging(*bulk_conn_);
+      tx.commit();
+    }
   }
 
   // ---- users ----
@@ -1684,13 +1690,49 @@ class SqliteStore final : public Store {
     });
   }
 
-  Status write_segment_batch(long long id, const JobFence& fence, bool first,
+  Result<long long> prospects_revision() override {
+    return guarded([&]() -> Result<long long> {
+      auto c = pool_.take();
+      return data_version(*c);
+    });
+  }
+
+  // A run's pending assignment is a table of its own, with prospect_segments' columns: the
+  // last batch drops prospect_segments and renames it, so putting a million ids in place
+  // costs one index build instead of a million index inserts and deletes.
+  static std::string staging_table(long long id) { return "segment_staging_" + std::to_string(id); }
+
+  static bool table_exists(Connection& c, const std::string& name) {
+    SQLite::Statement s(c.db(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    s.bind(1, name);
+    return s.executeStep();
+  }
+
+  // Drops the pending assignments no job will finish: their run is gone or its job ended.
+  static void drop_stale_staging(Connection& c) {
+    std::vector<std::string> tables;
+    {
+      auto& s = c.q("segment-staging-tables");
+      while (s.executeStep()) tables.push_back(s.getColumn(0).getString());
+      s.tryReset();
+    }
+    for (const auto& t : tables) {
+      long long run = std::stoll(t.substr(std::string_view("segment_staging_").size()));
+      auto& a = c.q("segmentation-applying");
+      a.bind(1, static_cast<int64_t>(run));
+      bool needed = a.executeStep();
+      a.tryReset();
+      if (!needed) c.db().exec("DROP TABLE IF EXISTS " + staging_table(run));
+    }
+  }
+
+  Status write_segment_batch(long long id, const JobFence& fence, const SegmentBatch& b,
                              std::span<const std::pair<long long, long long>> assignments,
                              const std::string& checkpoint, long long done, long long total,
                              long long now_ms) override {
     return guarded([&]() -> Status {
-      // The bulk connection: its large cache keeps the segment index's pages warm between
-      // batches (foreign keys are off there: prospect-segment-set checks the prospect itself).
+      // The bulk connection: its large cache keeps the staged table's pages warm between
+      // batches (foreign keys are off there; deleted prospects are left out at the last batch).
       auto c = bulk();
       WriteTx tx(c->db());
       auto& check = c->q("segmentation-job-check");
@@ -1699,20 +1741,55 @@ class SqliteStore final : public Store {
       bool held = check.executeStep();
       check.tryReset();
       if (!held) return fail(lost_lease(fence));
-      bump_version(*c);  // counts of segment filters are cached by version
-      if (first) {
-        c->q("prospect-segments-clear").exec();
+      if (b.first || b.last) {
+        auto& e = c->q("segmentation-exists");
+        e.bind(1, static_cast<int64_t>(id));
+        bool exists = e.executeStep();
+        e.tryReset();
+        if (!exists) return fail(Error::NotFound(std::string("ce découpage a été supprimé")));
+      }
+      const std::string table = staging_table(id);
+      if (b.first) {
+        drop_stale_staging(*c);
+        c->db().exec("DROP TABLE IF EXISTS " + table);
+        c->db().exec("CREATE TABLE " + table +
+                     " (prospect_id INTEGER PRIMARY KEY REFERENCES prospects (id) ON DELETE CASCADE,"
+                     " segment_id INTEGER NOT NULL REFERENCES segments (id) ON DELETE CASCADE)");
+      } else if (!table_exists(*c, table)) {
+        return fail(Error::Conflict("segmentation", "l'affectation en cours de ce découpage a été perdue : relancez-la"));
+      }
+      if (!assignments.empty()) {
+        // Raw statement: a million rows through the C API, without a wrapper per call.
+        sqlite3* db = c->db().getHandle();
+        std::string sql = "INSERT OR REPLACE INTO " + table + " (prospect_id, segment_id) VALUES (?, ?)";
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+          return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
+        std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+        for (const auto& [prospect, segment] : assignments) {
+          sqlite3_bind_int64(raw, 1, prospect);
+          sqlite3_bind_int64(raw, 2, segment);
+          if (sqlite3_step(raw) != SQLITE_DONE) return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
+          sqlite3_reset(raw);
+        }
+      }
+      if (b.last) {
+        // Prospects deleted since they were read (their tombstones are newer than the read; one
+        // whose id was taken again by a new prospect stays, as that prospect exists).
+        SQLite::Statement gone(c->db(), "DELETE FROM " + table +
+                                            " WHERE prospect_id IN (SELECT t.id FROM prospect_tombstones t WHERE t.rev > ?1"
+                                            " AND NOT EXISTS (SELECT 1 FROM prospects p WHERE p.id = t.id))");
+        gone.bind(1, static_cast<int64_t>(b.read_revision));
+        gone.exec();
+        bump_version(*c);  // counts of segment filters are cached by version
+        c->db().exec("DROP TABLE prospect_segments");
+        c->db().exec("ALTER TABLE " + table + " RENAME TO prospect_segments");
+        c->db().exec("CREATE INDEX prospect_segments_segment ON prospect_segments (segment_id, prospect_id)");
         c->q("segmentation-unapply-all").exec();
         auto& a = c->q("segmentation-set-applied");
         a.bind(1, static_cast<int64_t>(id));
         a.bind(2, static_cast<int64_t>(now_ms / 1000));
         a.exec();
-      }
-      for (const auto& [prospect, segment] : assignments) {
-        auto& s = c->q("prospect-segment-set");
-        s.bind(1, static_cast<int64_t>(prospect));
-        s.bind(2, static_cast<int64_t>(segment));
-        s.exec();
       }
       if (!write_checkpoint(*c, fence, checkpoint, done, total, now_ms)) return fail(lost_lease(fence));
       tx.commit();
@@ -1767,6 +1844,7 @@ class SqliteStore final : public Store {
       bump_version(*c);
       // Faster than the cascade row by row when the run is the applied one.
       if (run->applied_at) c->q("prospect-segments-clear").exec();
+      c->db().exec("DROP TABLE IF EXISTS " + staging_table(id));
       auto& s = c->q("segmentation-delete");
       s.bind(1, static_cast<int64_t>(id));
       s.exec();

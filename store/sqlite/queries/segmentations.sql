@@ -62,9 +62,17 @@ UPDATE segmentations SET applied_at = ?2 WHERE id = ?1;
 -- Every prospect leaves its segment (a run is being applied, or the applied run deleted).
 DELETE FROM prospect_segments;
 
--- name: prospect-segment-set
--- Prospect ?1 is in segment ?2, if it still exists (it may have been deleted since it was read).
-INSERT OR REPLACE INTO prospect_segments (prospect_id, segment_id) SELECT id, ?2 FROM prospects WHERE id = ?1;
+-- name: segment-staging-tables
+-- The pending assignments of runs being applied (write_segment_batch), one table each.
+SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'segment_staging_[0-9]*';
+
+-- name: segmentation-applying
+-- 1 while run ?1 exists and its latest job is queued or running (its pending assignment is
+-- still needed).
+SELECT 1 FROM segmentations s JOIN jobs j ON j.id = s.job_id WHERE s.id = ?1 AND j.state IN ('queued', 'running');
+
+-- name: segmentation-exists
+SELECT 1 FROM segmentations WHERE id = ?1;
 
 -- name: segmentation-delete
 -- A run and (by cascade) its segments and its prospects' segment ids.
