@@ -1759,18 +1759,37 @@ class SqliteStore final : public Store {
         return fail(Error::Conflict("segmentation", "l'affectation en cours de ce découpage a été perdue : relancez-la"));
       }
       if (!assignments.empty()) {
-        // Raw statement: a million rows through the C API, without a wrapper per call.
+        // Raw statements of many rows each: a million rows through the C API, one statement
+        // run per 128 rows (per row, starting the statement cost as much as the insert).
         sqlite3* db = c->db().getHandle();
-        std::string sql = "INSERT OR REPLACE INTO " + table + " (prospect_id, segment_id) VALUES (?, ?)";
-        sqlite3_stmt* raw = nullptr;
-        if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
-          return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
-        std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
-        for (const auto& [prospect, segment] : assignments) {
-          sqlite3_bind_int64(raw, 1, prospect);
-          sqlite3_bind_int64(raw, 2, segment);
-          if (sqlite3_step(raw) != SQLITE_DONE) return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db)));
-          sqlite3_reset(raw);
+        auto prepare = [&](size_t rows) -> sqlite3_stmt* {
+          std::string sql = "INSERT OR REPLACE INTO " + table + " (prospect_id, segment_id) VALUES (?, ?)";
+          for (size_t i = 1; i < rows; ++i) sql += ", (?, ?)";
+          sqlite3_stmt* raw = nullptr;
+          if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) return nullptr;
+          return raw;
+        };
+        constexpr size_t kRows = 128;
+        using Stmt = std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>;
+        Stmt many(assignments.size() >= kRows ? prepare(kRows) : nullptr, sqlite3_finalize);
+        auto run = [&](sqlite3_stmt* st, std::span<const std::pair<long long, long long>> rows) -> bool {
+          int k = 1;
+          for (const auto& [prospect, segment] : rows) {
+            sqlite3_bind_int64(st, k++, prospect);
+            sqlite3_bind_int64(st, k++, segment);
+          }
+          bool ok = sqlite3_step(st) == SQLITE_DONE;
+          sqlite3_reset(st);
+          return ok;
+        };
+        auto error = [&] { return fail(Error::Internal(std::string("database: ") + sqlite3_errmsg(db))); };
+        if (assignments.size() >= kRows && !many) return error();
+        size_t i = 0;
+        for (; i + kRows <= assignments.size(); i += kRows)
+          if (!run(many.get(), assignments.subspan(i, kRows))) return error();
+        if (i < assignments.size()) {
+          Stmt rest(prepare(assignments.size() - i), sqlite3_finalize);
+          if (!rest || !run(rest.get(), assignments.subspan(i))) return error();
         }
       }
       if (b.last) {
@@ -1784,7 +1803,6 @@ class SqliteStore final : public Store {
         bump_version(*c);  // counts of segment filters are cached by version
         c->db().exec("DROP TABLE prospect_segments");
         c->db().exec("ALTER TABLE " + table + " RENAME TO prospect_segments");
-        c->db().exec("CREATE INDEX prospect_segments_segment ON prospect_segments (segment_id, prospect_id)");
         c->q("segmentation-unapply-all").exec();
         auto& a = c->q("segmentation-set-applied");
         a.bind(1, static_cast<int64_t>(id));
