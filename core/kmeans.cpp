@@ -10,7 +10,6 @@
 #include <exception>
 #include <limits>
 #include <map>
-#include <optional>
 #include <string>
 
 namespace mimicom {
@@ -271,54 +270,21 @@ Result<KMeansFit> kmeans_fit(MatrixView x, const KMeansOptions& o) {
   for (size_t j = 0; j < d; ++j) variance += std::max(0.0, sum2[j] / n - (sum[j] / n) * (sum[j] / n));
   tolerance = o.tolerance * variance / static_cast<double>(d);
 
-  // The restarts are independent: on two cores they run two at a time, each on one thread (a
-  // sample's matrix is too small to split well, see ThreadScope), each with its seed drawn
-  // beforehand in order and the lowest inertia kept, the earlier restart on a tie: the same
-  // result whatever the thread count.
-  struct Restart {
-    KMeansModel model;
-    std::vector<int32_t> labels;
-    double inertia = std::numeric_limits<double>::infinity();
-    int iterations = 0;
-    uint64_t seed = 0;
-    std::optional<Error> error;
-  };
-  std::vector<Restart> restarts(static_cast<size_t>(o.restarts));
-  Rng seeds{o.seed};
-  for (auto& r : restarts) {
-    r.model = {o.k, d, {}};
-    r.seed = seeds.next();
-  }
-  const int cores = o.threads > 0 ? o.threads : omp_get_num_procs();
-  const int parallel = std::min(cores, o.restarts);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(parallel)
-  for (int i = 0; i < o.restarts; ++i) {
-    Restart& r = restarts[static_cast<size_t>(i)];
-    ThreadScope scope(parallel > 1 ? 1 : o.threads, std::min(trial.rows, o.seeding_sample) * d);
-    r.model.centroids = seed_centroids(trial, o.k, o.seeding_sample, r.seed);
-    auto iterations = iterate(trial, r.model.centroids);
-    if (!iterations) {
-      r.error = iterations.error();
-      continue;
-    }
-    auto a = assign_unchecked(r.model, rank, 65536);
-    if (!a) {
-      r.error = a.error();
-      continue;
-    }
-    r.labels = std::move(a->labels);
-    r.inertia = a->inertia;
-    r.iterations = *iterations;
-  }
   KMeansFit best;
   best.inertia = std::numeric_limits<double>::infinity();
-  for (auto& r : restarts) {
-    if (r.error) return fail(*r.error);
-    if (r.inertia < best.inertia) {
-      best.model = std::move(r.model);
-      best.labels = std::move(r.labels);
-      best.inertia = r.inertia;
-      best.iterations = r.iterations;
+  Rng seeds{o.seed};
+  for (int restart = 0; restart < o.restarts; ++restart) {
+    ThreadScope scope(o.threads, std::min(trial.rows, o.seeding_sample) * d);
+    KMeansModel model{o.k, d, seed_centroids(trial, o.k, o.seeding_sample, seeds.next())};
+    auto iterations = iterate(trial, model.centroids);
+    if (!iterations) return fail(iterations.error());
+    auto a = assign_unchecked(model, rank, 65536);
+    if (!a) return fail(a.error());
+    if (a->inertia < best.inertia) {
+      best.model = std::move(model);
+      best.labels = std::move(a->labels);
+      best.inertia = a->inertia;
+      best.iterations = *iterations;
     }
   }
   if (trial.data != x.data) {
