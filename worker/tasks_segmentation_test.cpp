@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include "core/kmeans.hpp"
@@ -253,6 +254,58 @@ TEST_F(SegmentationTask, ApplyingAnOlderRunMovesTheProspectsBackAndIncludesNewOn
     f.segment = {seg.id};
     EXPECT_EQ(store_->count_prospects(f).value(), 0);
   }
+}
+
+// A run's ids wait in a pending table until its last batch: the prospects keep the applied
+// run's segments whole meanwhile, the pending table survives a restart while its job can still
+// finish it, and goes at the next start once the job ended without finishing.
+TEST_F(SegmentationTask, APendingAssignmentStaysUnseenAndIsDroppedWhenItsJobEndsUnfinished) {
+  Segmentation a = create(kParams);
+  ASSERT_EQ(run(*a.job_id).state, "succeeded");
+  const auto reference = labels(*store_->get_segmentation(a.id));
+  auto pending_tables = [&] {
+    SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name GLOB 'segment_staging_*'");
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  };
+  auto reopen = [&] {
+    queue_.reset();
+    store_.reset();
+    auto s = open_sqlite_store({.path = (dir_ / "a.db").string(), .connections = 4});
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    queue_ = make_local_job_queue(*store_);
+  };
+
+  settings_.segment_batch_rows = 64;
+  json two = kParams;
+  two["k"] = 2;
+  Segmentation b = create(two);
+  {
+    auto taken = queue_->take("w", std::chrono::milliseconds(0));
+    ASSERT_TRUE(taken && *taken);
+    JobContext ctx(*store_, *queue_, **taken);
+    ctx.request_stop();  // stops after its first batch
+    ASSERT_EQ(run_segmentation(ctx, settings_).kind, TaskOutcome::Kind::Stopped);
+    ASSERT_TRUE(queue_->release(ctx.fence()));
+  }
+  EXPECT_EQ(json::parse(store_->get_job(*b.job_id)->checkpoint)["written"], 64);
+  EXPECT_EQ(pending_tables(), 1);
+  EXPECT_EQ(labels(*store_->get_segmentation(a.id)), reference) << "run a stays whole";
+  EXPECT_TRUE(store_->get_segmentation(a.id)->applied_at);
+  EXPECT_FALSE(store_->get_segmentation(b.id)->applied_at);
+
+  reopen();
+  EXPECT_EQ(pending_tables(), 1) << "its job is queued: it will finish it";
+  {
+    auto taken = queue_->take("w", std::chrono::milliseconds(0));
+    ASSERT_TRUE(taken && *taken);
+    ASSERT_TRUE(queue_->finish(JobContext(*store_, *queue_, **taken).fence(), "failed", "", "arrêtée pour le test"));
+  }
+  reopen();
+  EXPECT_EQ(pending_tables(), 0) << "its job ended: nothing will finish it";
+  EXPECT_EQ(labels(*store_->get_segmentation(a.id)), reference);
 }
 
 TEST_F(SegmentationTask, TooFewProspectsFailsClearly) {
