@@ -20,6 +20,9 @@ mkdir -p "$OUT"
 MATRIX="$OUT/kmeans-$COUNT.f32"
 
 echo "== segmentation k-means: $COUNT prospects, k=$K, $THREADS threads each ($(nproc) cores)"
+# OpenMP threads wait passively in both, as in `mimicom` (cmd/main.cpp sets it for itself):
+# spinning threads cost a fit several times its time when another process holds a core.
+export OMP_WAIT_POLICY=passive
 /usr/bin/time -f "%e %M" -o "$OUT/kmeans-time.txt" "$BENCH_KMEANS" --count "$COUNT" --k "$K" --seed 1 --threads "$THREADS" --out "$MATRIX" \
   >"$OUT/kmeans-mimicom.txt" 2>"$OUT/kmeans-mimicom.log" || { cat "$OUT/kmeans-mimicom.log" >&2; exit 1; }
 mimi=$(grep RESULT "$OUT/kmeans-mimicom.txt")
