@@ -42,7 +42,7 @@ long long ProspectKeys::Table::find(uint64_t h) const {
 }
 
 void ProspectKeys::Table::set(uint64_t h, long long id) {
-  if ((size_ + 1) * 2 > hashes_.size()) grow();
+  if ((size_ + 1) * 4 > hashes_.size() * 3) grow();  // at most 3/4 full: a 1M-key table grows once less
   size_t i = slot_of(h);
   if (hashes_[i] == 0) ++size_;
   hashes_[i] = h;

@@ -49,7 +49,7 @@ class ProspectKeys {
   }
 
   // Open addressing: a slot is a 64-bit hash (0: empty) and a 32-bit id (kUnknown: -1), at
-  // most half full: ~25 MB for a million keys. An id that does not fit in 32 bits makes every
+  // most 3/4 full: 12-25 MB for a million keys. An id that does not fit in 32 bits makes every
   // look-up answer -1 (big_): slower, still exact.
   class Table {
    public:
