@@ -190,10 +190,13 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
   // The country first: phones are read in its numbering plan.
   std::vector<std::pair<std::optional<Field>, const std::pair<std::string, FieldValue>*>> ordered;
   ordered.reserve(input.size());
-  for (const auto& kv : input)
-    if (auto f = field_of(kv.first); f == Field::Country) ordered.emplace_back(f, &kv);
-  for (const auto& kv : input)
-    if (auto f = field_of(kv.first); f != Field::Country) ordered.emplace_back(f, &kv);
+  for (const auto& kv : input) ordered.emplace_back(field_of(kv.first), &kv);  // one look-up a name
+  // The countries first, the others after them, each in the order given.
+  for (size_t i = 0, front = 0; i < ordered.size(); ++i) {
+    if (ordered[i].first != Field::Country) continue;
+    std::rotate(ordered.begin() + front, ordered.begin() + i, ordered.begin() + i + 1);
+    ++front;
+  }
   for (const auto& [field, entry] : ordered) {
     const auto& [name, value] = *entry;
     if (!field) {

@@ -164,8 +164,9 @@ class Store {
   // Bulk loads into a small base: keeping every list index up to date row by row costs a load
   // more than building them once, sorted, after it. When the base holds at most
   // `max_existing` prospects and no other job has deferred indexes, drops the indexes of
-  // prospects a load does not need (never a unique one: the e-mail rule holds against every
-  // writer meanwhile) and records them for job `job_id`, in one transaction. Returns the
+  // prospects a load does not need, the unique e-mail index and the phone index too (the
+  // load then finds duplicates in memory, exactly; other writers check the e-mail rule by
+  // hand, more slowly), and records them for job `job_id`, in one transaction. Returns the
   // names of the indexes deferred for `job_id` (those of an earlier attempt of the same job
   // too); empty when nothing is deferred. Queries stay right meanwhile, only slower.
   virtual Result<std::vector<std::string>> defer_prospect_indexes(long long job_id, long long max_existing) = 0;
@@ -175,6 +176,14 @@ class Store {
   // were built.
   virtual Result<long long> build_deferred_indexes(std::optional<long long> job_id,
                                                    const std::function<void(const std::string&)>& each) = 0;
+  // The full-text index of prospects after a bulk load (ImportBatch::defer_search): indexes
+  // the prospects left out of it, oldest first, a chunk per transaction (a writer waits for
+  // one chunk at most), until none is left. Search stays right meanwhile: it scans the rows
+  // not yet indexed. Runs on a thread of the store, started here unless it runs already or
+  // an import still defers indexes (its end calls this again); the store starts it on opening
+  // too, so a crash never leaves the index incomplete for good. With `wait`, returns when it
+  // has ended (nothing left, or the store closes). Internal on a database error.
+  virtual Status catch_up_search_index(bool wait) = 0;
   // Rejected rows of an import, by line, `limit` from line > after_line.
   virtual Result<std::vector<ImportReject>> import_rejects(long long import_id, long long after_line,
                                                            long long limit) = 0;

@@ -55,6 +55,10 @@ struct ImportBatch {
   DuplicatePolicy policy = DuplicatePolicy::Skip;
   std::vector<ImportRow> rows;
   std::vector<ImportReject> rejects;
+  // A bulk load into a small base: the rows added stay out of the full-text index (search
+  // still finds them, more slowly) until the store's search catch-up indexes them all at
+  // once after the load (see Store::catch_up_search_index).
+  bool defer_search = false;
 };
 
 // What a batch did to the prospects. Every row lands in exactly one of inserted,

@@ -3,7 +3,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <thread>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -15,6 +18,8 @@
 #include "core/embedded.hpp"
 #include "core/imports.hpp"
 #include "store/sqlite/custom_fields_json.hpp"
+#include "store/sqlite/prospect_keys.hpp"
+#include "store/sqlite/search_match.hpp"
 #include "store/sqlite/sql_file.hpp"
 
 namespace mimicom {
@@ -33,6 +38,7 @@ class Connection {
     db_.exec("PRAGMA foreign_keys = ON");
     db_.exec("PRAGMA temp_store = MEMORY");
     db_.exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
+    register_search_match(db_.getHandle());
   }
 
   SQLite::Database& db() { return db_; }
@@ -418,7 +424,9 @@ struct Where {
   std::vector<Bind> binds;
 };
 
-Where build_where(const ProspectFilter& f) {
+// `search_from`: the first prospect id not yet in the full-text index (0: none; see
+// search_backlog_from), read in the transaction that runs the query.
+Where build_where(const ProspectFilter& f, long long search_from) {
   std::vector<std::string> parts;
   Where w;
   auto in_list = [&](const char* column, const std::vector<std::string>& values) {
@@ -465,8 +473,21 @@ Where build_where(const ProspectFilter& f) {
     if (match.empty()) {
       parts.push_back("0");  // only punctuation: nothing can match
     } else {
-      parts.push_back("id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?)");
-      w.binds.emplace_back(std::move(match));
+      if (search_from <= 0) {
+        parts.push_back("id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?)");
+        w.binds.emplace_back(std::move(match));
+      } else {
+        // The rows a bulk load left out of the index are matched one by one, the same way
+        // (search_match.hpp). One IN list keeps the plan of the indexed search (an OR made
+        // SQLite scan the whole table).
+        parts.push_back(
+            "id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ? UNION ALL "
+            "SELECT id FROM prospects WHERE id >= ? AND "
+            "mimicom_search_match(?, first_name, last_name, company, email, job_title, city))");
+        w.binds.emplace_back(match);
+        w.binds.emplace_back(search_from);
+        w.binds.emplace_back(std::move(match));
+      }
     }
   }
   if (f.opted_out) {
@@ -497,41 +518,67 @@ void bind_all(SQLite::Statement& s, const std::vector<Bind>& binds, int first = 
   for (size_t i = 0; i < binds.size(); ++i) bind_value(s, first + static_cast<int>(i), binds[i]);
 }
 
+// The first prospect id not yet in the full-text index, 0 when every prospect is in it.
+long long search_backlog_from(Connection& c) {
+  auto& q = c.q("search-backlog-from");
+  long long v = q.executeStep() ? q.getColumn(0).getInt64() : 0;
+  q.tryReset();
+  return v;
+}
+
+// The WHERE clause of `f` as of the caller's transaction (see build_where).
+Where where_on(Connection& c, const ProspectFilter& f) {
+  return build_where(f, f.q.empty() ? 0 : search_backlog_from(c));
+}
+
 // Inside a writing transaction: turns the per-row full-text triggers off for the prospects it
 // adds, and at finish() indexes them all in one statement, then turns the triggers back on
 // (still inside the transaction, so other connections never see them off). See bulk_mode in
 // migrations/002. The insert trigger is dropped for the batch and created again at finish():
 // even when its WHEN clause says no, running it cost ~1.7 µs a row (a sub-program and a
 // subquery per row).
+//
+// With `defer` (a bulk load, ImportBatch::defer_search), or when an earlier load left rows out
+// of the index already, the rows added stay out of it: bulk_mode keeps saying from which id
+// on rows are not indexed, after the commit too, until the search catch-up indexes them.
+// Every writer keeps that rule: rows are added with ids above every existing one, and the
+// triggers never touch the rows from that id on.
 class BulkMode {
  public:
-  explicit BulkMode(Connection& c) : c_(c) {
-    auto& m = c_.q("prospect-max-id");
-    m.executeStep();
-    first_after_ = m.getColumn(0).getInt64();
-    m.tryReset();
-    set(first_after_ + 1);
+  BulkMode(Connection& c, bool defer = false) : c_(c) {
+    backlog_from_ = search_backlog_from(c_);
+    if (!backlog_from_) {
+      auto& m = c_.q("prospect-max-id");
+      m.executeStep();
+      first_after_ = m.getColumn(0).getInt64();
+      m.tryReset();
+      set(first_after_ + 1);
+      if (defer) backlog_from_ = first_after_ + 1;
+    }
     auto& t = c_.q("prospect-fts-insert-trigger");
     if (t.executeStep()) insert_trigger_ = t.getColumn(0).getString();
     t.tryReset();
     if (!insert_trigger_.empty()) c_.db().exec("DROP TRIGGER prospects_fts_insert");
   }
   void finish() {
-    auto& f = c_.q("prospect-fts-add-range");
-    f.bind(1, static_cast<int64_t>(first_after_));
-    f.exec();
+    if (!backlog_from_) {
+      auto& f = c_.q("prospect-fts-add-range");
+      f.bind(1, static_cast<int64_t>(first_after_));
+      f.exec();
+      set(0);
+    }
     if (!insert_trigger_.empty()) c_.db().exec(insert_trigger_);
-    set(0);
   }
 
  private:
-  void set(int v) {
+  void set(long long v) {
     auto& s = c_.q("bulk-mode-set");
-    s.bind(1, v);
+    s.bind(1, static_cast<int64_t>(v));
     s.exec();
   }
   Connection& c_;
   long long first_after_ = 0;
+  long long backlog_from_ = 0;  // rows from this id on stay out of the index (0: none)
   std::string insert_trigger_;  // its CREATE TRIGGER statement
 };
 
@@ -566,6 +613,31 @@ class SqliteStore final : public Store {
       drop_stale_staging(*bulk_conn_);
       tx.commit();
     }
+    // Prospects a bulk load left out of the full-text index (it stopped before its catch-up
+    // ended): indexed in the background from now on.
+    if (search_backlog_from(*bulk_conn_)) catch_up_search_index(false);
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(catch_up_mu_);
+      closing_ = true;
+    }
+    if (catch_up_thread_.joinable()) catch_up_thread_.join();  // after its chunk: the rest is for the next start
+  }
+
+  Status catch_up_search_index(bool wait) override {
+    std::unique_lock lock(catch_up_mu_);
+    if (!catch_up_running_ && !closing_) {
+      if (catch_up_thread_.joinable()) catch_up_thread_.join();  // ended: only its join is left
+      catch_up_running_ = true;
+      catch_up_error_.clear();
+      catch_up_thread_ = std::thread([this] { catch_up_loop(); });
+    }
+    if (!wait) return {};
+    catch_up_cv_.wait(lock, [&] { return !catch_up_running_; });
+    if (!catch_up_error_.empty()) return fail(Error::Internal("index de recherche : " + catch_up_error_));
+    return {};
   }
 
   // ---- users ----
@@ -768,6 +840,8 @@ class SqliteStore final : public Store {
       if (!p.updated_at) p.updated_at = now;
       WriteTx tx(c->db());
       bump_version(*c);
+      if (email_taken_without_index(*c, p.email, 0))
+        return fail(Error::Conflict("email", "un prospect existe déjà avec cet e-mail"));
       auto& s = c->q("prospect-insert");
       bind_prospect(s, p);
       try {
@@ -798,6 +872,8 @@ class SqliteStore final : public Store {
       p.updated_at = now_unix();
       WriteTx tx(c->db());
       bump_version(*c);
+      if (email_taken_without_index(*c, p.email, p.id))
+        return fail(Error::Conflict("email", "un autre prospect a déjà cet e-mail"));
       auto& s = c->q("prospect-update");
       bind_prospect(s, p);
       s.bind(24, static_cast<int64_t>(p.id));
@@ -833,7 +909,7 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Result<ProspectPage> {
       auto c = pool_.take();
       ReadTx tx(c->db());
-      Where w = build_where(query.filter);
+      Where w = where_on(*c, query.filter);
       const auto& col = query.sort.field;  // whitelisted by parse_prospect_query
       const char* dir = query.sort.descending ? " DESC" : "";
       std::string sql = std::string("SELECT ") + kProspectColumns + " FROM prospects" + w.sql + " ORDER BY " + col +
@@ -856,15 +932,15 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Result<long long> {
       auto c = pool_.take();
       ReadTx tx(c->db());
-      return count_on(*c, f, build_where(f));
+      return count_on(*c, f, where_on(*c, f));
     });
   }
 
   Result<long long> bulk_update_prospects(const ProspectFilter& f, const BulkAction& a) override {
     return guarded([&]() -> Result<long long> {
       auto c = pool_.take();
-      Where w = build_where(f);
       WriteTx tx(c->db());
+      Where w = where_on(*c, f);
       bump_version(*c);  // first: rows and tombstones written below take the new version
       std::string and_ = w.sql.empty() ? " WHERE" : " AND";
       // A tag change is a change of the prospect: the rows that gain (or lose) the tag take
@@ -946,10 +1022,23 @@ class SqliteStore final : public Store {
       auto c = bulk();
       WriteTx tx(c->db());
       bump_version(*c);
+      KeysScope keyed(*this, *c);
       BulkMode mode(*c);
       long long inserted = 0;
       long long now = now_unix();
       for (const auto& in : ps) {
+        if (keyed) {
+          if ((in.email || in.phone) && existing_id(*c, in)) continue;
+          auto& s = c->q("prospect-insert");
+          long long created = in.created_at ? in.created_at : now;
+          bind_prospect(s, in, created, in.updated_at ? in.updated_at : created);
+          s.exec();
+          long long id = c->db().getLastInsertRowid();
+          keys_.note(id, in.email, in.phone);
+          ++inserted;
+          if (!in.tags.empty()) write_tags(*c, id, in.tags, false);
+          continue;
+        }
         if (!in.email && in.phone) {
           auto& dup = c->q("prospect-id-by-phone");
           dup.bind(1, *in.phone);
@@ -966,6 +1055,7 @@ class SqliteStore final : public Store {
       }
       mode.finish();
       tx.commit();
+      keyed.committed();
       return inserted;
     });
   }
@@ -974,7 +1064,8 @@ class SqliteStore final : public Store {
   Result<std::vector<long long>> prospect_ids(const ProspectFilter& f) override {
     return guarded([&]() -> Result<std::vector<long long>> {
       auto c = pool_.take();
-      Where w = build_where(f);
+      ReadTx tx(c->db());
+      Where w = where_on(*c, f);
       auto& s = c->dynamic("SELECT id FROM prospects" + w.sql + " ORDER BY id");
       bind_all(s, w.binds);
       std::vector<long long> ids;
@@ -1354,7 +1445,8 @@ class SqliteStore final : public Store {
       auto c = bulk();
       WriteTx tx(c->db());
       bump_version(*c);
-      BulkMode mode(*c);
+      KeysScope keyed(*this, *c);
+      BulkMode mode(*c, b.defer_search);
       ImportCounts n;
       long long now = now_ms / 1000;
       // The prospect a duplicate row names, read into the same strings row after row (a file
@@ -1362,6 +1454,29 @@ class SqliteStore final : public Store {
       Prospect existing;
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
+        if (keyed) {
+          // Without the key indexes: the in-memory keys say, exactly, which prospect has the key.
+          long long id = existing_id(*c, in);
+          if (!id) {
+            auto& s = c->q("prospect-insert");
+            bind_prospect(s, in, now, now);
+            s.exec();
+            long long new_id = c->db().getLastInsertRowid();
+            keys_.note(new_id, in.email, in.phone);
+            if (!in.tags.empty()) write_tags(*c, new_id, in.tags, false);
+            ++n.inserted;
+            continue;
+          }
+          ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
+          if (b.policy == DuplicatePolicy::Skip) continue;
+          auto& get = c->q("prospect-get-for-import");
+          get.bind(1, static_cast<int64_t>(id));
+          get.executeStep();  // it exists: existing_id checked it in this transaction
+          read_prospect_into(get, existing);
+          get.tryReset();
+          if (merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
+          continue;
+        }
         // An e-mail seen earlier in the file is a prospect by now: with `skip`, a probe of the
         // e-mail index confirms it (the file's key set holds hashes) and nothing else is done.
         // (A phone seen earlier may not be stored anywhere — its row was skipped as a duplicate
@@ -1404,22 +1519,7 @@ class SqliteStore final : public Store {
         }
         ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
         if (b.policy == DuplicatePolicy::Skip) continue;
-        if (!in.tags.empty()) {  // tags are only added to: without any, the existing ones stay as they are
-          auto& t = c->q("prospect-tags");
-          t.bind(1, static_cast<int64_t>(existing.id));
-          while (t.executeStep()) existing.tags.push_back(t.getColumn(0).getString());
-          t.tryReset();
-        }
-        const size_t tags_before = existing.tags.size();
-        if (!merge_duplicate_into(existing, row, b.policy)) continue;
-        existing.updated_at = now;
-        auto& u = c->q("prospect-update");
-        bind_prospect(u, existing);
-        u.bind(24, static_cast<int64_t>(existing.id));
-        u.exec();
-        // A merge only adds tags: they changed when there are more.
-        if (existing.tags.size() != tags_before) write_tags(*c, existing.id, existing.tags, true);
-        ++n.updated;
+        if (merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
       }
       for (const auto& r : b.rejects) {
         auto& s = c->q("import-reject-add");
@@ -1433,8 +1533,170 @@ class SqliteStore final : public Store {
       if (!write_checkpoint(*c, fence, checkpoint(n), done, total, now_ms)) return fail(lost_lease(fence));
       mode.finish();
       tx.commit();
+      keyed.committed();
       return n;
     });
+  }
+
+  // Applies a duplicate row to the prospect it names (read into `existing`, tags not yet):
+  // returns whether the prospect changed (and was written).
+  bool merge_existing(Connection& c, Prospect& existing, const ImportRow& row, DuplicatePolicy policy, long long now) {
+    if (!row.prospect.tags.empty()) {  // tags are only added to: without any, the existing ones stay as they are
+      auto& t = c.q("prospect-tags");
+      t.bind(1, static_cast<int64_t>(existing.id));
+      while (t.executeStep()) existing.tags.push_back(t.getColumn(0).getString());
+      t.tryReset();
+    }
+    const size_t tags_before = existing.tags.size();
+    if (!merge_duplicate_into(existing, row, policy)) return false;
+    existing.updated_at = now;
+    auto& u = c.q("prospect-update");
+    bind_prospect(u, existing);
+    u.bind(24, static_cast<int64_t>(existing.id));
+    u.exec();
+    // A merge only adds tags: they changed when there are more.
+    if (existing.tags.size() != tags_before) write_tags(c, existing.id, existing.tags, true);
+    if (keys_.loaded()) keys_.note(existing.id, existing.email, existing.phone);
+    return true;
+  }
+
+  // ---- the search catch-up (see catch_up_search_index) ----
+
+  // Prospect ids a chunk of the catch-up indexes, in one transaction: ~0.3 s of writing.
+  static constexpr long long kSearchChunkIds = 50000;
+
+  void catch_up_loop() {
+    std::string error;
+    try {
+      while (!closing_) {
+        {
+          auto c = bulk();
+          auto& pending = c->q("deferred-index-count");
+          pending.executeStep();
+          bool loading = pending.getColumn(0).getInt64() > 0;
+          pending.tryReset();
+          if (loading) break;  // a load is not done: its end starts the catch-up again
+          bulk_cache(*c, kBulkCacheKib);
+          WriteTx tx(c->db());
+          long long from = search_backlog_from(*c);
+          if (!from) break;
+          long long to = from + kSearchChunkIds;
+          auto& add = c->q("prospect-fts-add-between");
+          add.bind(1, static_cast<int64_t>(from));
+          add.bind(2, static_cast<int64_t>(to));
+          add.exec();
+          auto& more = c->q("prospect-id-from");
+          more.bind(1, static_cast<int64_t>(to));
+          bool left = more.executeStep();
+          more.tryReset();
+          auto& set = c->q("bulk-mode-set");
+          set.bind(1, static_cast<int64_t>(left ? to : 0));
+          set.exec();
+          tx.commit();
+        }
+        // Between two chunks, the other users of the bulk connection get their turn.
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::lock_guard lock(catch_up_mu_);
+    catch_up_running_ = false;
+    catch_up_error_ = error;
+    catch_up_cv_.notify_all();
+  }
+
+  // ---- the in-memory keys (see prospect_keys.hpp), on the bulk connection only ----
+
+  // Inside a writing transaction of the bulk connection: whether the unique e-mail index is
+  // missing (deferred by a bulk load), and if so the in-memory keys, loaded or brought up to
+  // date with what other writers did since the last batch. A transaction that does not commit
+  // leaves keys that may name its rolled-back rows: they are dropped, and loaded again next time.
+  class KeysScope {
+   public:
+    KeysScope(SqliteStore& s, Connection& c) : s_(s) {
+      on_ = !s.index_exists(c, "prospects_email");
+      if (!on_) {
+        if (s.keys_.loaded()) s.keys_.clear();  // built again: the memory goes back
+        s.bulk_cache(c, kBulkCacheKib);
+        return;
+      }
+      // Without its random-access indexes a load only appends pages: a small cache does, and
+      // the memory serves the keys instead (a 1M-row import stays under 300 MB).
+      s.bulk_cache(c, kLoadCacheKib);
+      long long version = s.data_version(c);
+      auto& q = s.keys_.loaded() ? c.q("prospect-keys-since") : c.q("prospect-keys-all");
+      if (s.keys_.loaded()) q.bind(1, static_cast<int64_t>(s.keys_.revision()));
+      while (q.executeStep())
+        s.keys_.note(q.getColumn(0).getInt64(), col_text(q, 1), col_text(q, 2));
+      q.tryReset();
+      s.keys_.set_loaded(version);  // this transaction's own version: its rows are noted as written
+    }
+    ~KeysScope() {
+      if (on_ && !committed_) s_.keys_.clear();
+    }
+    void committed() { committed_ = true; }
+    explicit operator bool() const { return on_; }
+
+   private:
+    SqliteStore& s_;
+    bool on_ = false, committed_ = false;
+  };
+
+  // Sets the bulk connection's page cache (pages beyond a smaller size are freed at once).
+  void bulk_cache(Connection& c, int kib) {
+    if (bulk_cache_kib_ == kib) return;
+    c.db().exec("PRAGMA cache_size = -" + std::to_string(kib));
+    bulk_cache_kib_ = kib;
+  }
+
+  bool index_exists(Connection& c, const char* name) {
+    auto& q = c.q("index-exists");
+    q.bind(1, name);
+    bool found = q.executeStep();
+    q.tryReset();
+    return found;
+  }
+
+  // The id of the prospect with `in`'s key (its e-mail, else its phone: the oldest with it),
+  // 0 when none, exactly: a candidate of the in-memory keys is checked against its row, and
+  // one that fails the check is looked up in the table (a full scan without the index: only
+  // after a collision of hashes or a change by another writer to that very key).
+  long long existing_id(Connection& c, const Prospect& in) {
+    const bool by_email = in.email.has_value();
+    const std::string& key = by_email ? *in.email : *in.phone;
+    long long id = by_email ? keys_.email(key) : keys_.phone(key);
+    if (id == 0) return 0;
+    if (id > 0) {
+      auto& k = c.q("prospect-keys-of");
+      k.bind(1, static_cast<int64_t>(id));
+      bool same = false;
+      if (k.executeStep()) {
+        auto col = k.getColumn(by_email ? 0 : 1);
+        same = !col.isNull() && col.getString() == key;
+      }
+      k.tryReset();
+      if (same) return id;
+    }
+    auto& q = by_email ? c.q("prospect-id-by-email") : c.q("prospect-oldest-id-by-phone");
+    q.bind(1, key);
+    id = q.executeStep() ? q.getColumn(0).getInt64() : 0;
+    q.tryReset();
+    if (by_email) keys_.settle_email(key, id);
+    else keys_.settle_phone(key, id);
+    return id;
+  }
+
+  // The unique e-mail rule for writers of the pool while the index is deferred: whether
+  // another prospect than `id` has `email` (a full scan, inside the caller's transaction).
+  bool email_taken_without_index(Connection& c, const std::optional<std::string>& email, long long id) {
+    if (!email || index_exists(c, "prospects_email")) return false;
+    auto& q = c.q("prospect-email-taken");
+    q.bind(1, *email);
+    q.bind(2, static_cast<int64_t>(id));
+    bool taken = q.executeStep();
+    q.tryReset();
+    return taken;
   }
 
   Result<std::vector<std::string>> defer_prospect_indexes(long long job_id, long long max_existing) override {
@@ -1485,6 +1747,10 @@ class SqliteStore final : public Store {
                                            const std::function<void(const std::string&)>& each) override {
     return guarded([&]() -> Result<long long> {
       auto c = bulk();
+      // The load is over: its keys go (a load still running loads them again), and the index
+      // builds get the large cache back (the sorter works within it).
+      keys_.clear();
+      bulk_cache(*c, kBulkCacheKib);
       return build_deferred_on(*c, job_id, each);
     });
   }
@@ -1878,11 +2144,6 @@ class SqliteStore final : public Store {
                      void (*read)(sqlite3_stmt*, Prospect&), bool tags,
                      const std::function<bool(std::vector<Prospect>&)>& each) {
     return guarded([&]() -> Status {
-      Where w = build_where(f);
-      // Keyset paging on the primary key: each chunk starts where the previous one ended,
-      // whatever was inserted or deleted between them.
-      std::string sql = std::string("SELECT ") + columns + " FROM prospects" +
-                        (w.sql.empty() ? " WHERE id > ?" : w.sql + " AND id > ?") + " ORDER BY id LIMIT ?";
       std::vector<Prospect> chunk;
       long long last = after_id;
       const long long limit = std::max(1LL, chunk_rows);
@@ -1891,6 +2152,12 @@ class SqliteStore final : public Store {
         {
           auto c = pool_.take();
           ReadTx tx(c->db());
+          // Built in the chunk's transaction: a search reads the full-text backlog of now.
+          Where w = where_on(*c, f);
+          // Keyset paging on the primary key: each chunk starts where the previous one ended,
+          // whatever was inserted or deleted between them.
+          std::string sql = std::string("SELECT ") + columns + " FROM prospects" +
+                            (w.sql.empty() ? " WHERE id > ?" : w.sql + " AND id > ?") + " ORDER BY id LIMIT ?";
           // A raw statement (prepared per chunk: ~0.1 ms for thousands of rows): rows are
           // read through the C API into reused prospects, without a wrapper per cell.
           sqlite3* db = c->db().getHandle();
@@ -1968,8 +2235,9 @@ class SqliteStore final : public Store {
       if (done.exec() == 0) continue;  // built meanwhile by another sweep
       // IF NOT EXISTS: a migration run meanwhile may have created it again.
       std::string create = sql;
-      if (create.starts_with("CREATE INDEX ") && !create.starts_with("CREATE INDEX IF NOT EXISTS "))
-        create.insert(13, "IF NOT EXISTS ");
+      for (std::string_view head : {"CREATE INDEX ", "CREATE UNIQUE INDEX "})
+        if (create.starts_with(head) && !create.starts_with(std::string(head) + "IF NOT EXISTS "))
+          create.insert(head.size(), "IF NOT EXISTS ");
       c.db().exec(create);
       tx.commit();
       ++built;
@@ -2300,11 +2568,22 @@ class SqliteStore final : public Store {
   };
   BulkLease bulk() { return {std::unique_lock(bulk_mu_), bulk_conn_.get()}; }
   static constexpr int kBulkCacheKib = 64 * 1024;
+  static constexpr int kLoadCacheKib = 8 * 1024;  // during a load without the key indexes
+  int bulk_cache_kib_ = kBulkCacheKib;            // under bulk_mu_
 
   int cache_kib_;
   Pool pool_;
   std::mutex bulk_mu_;
   std::unique_ptr<Connection> bulk_conn_;
+  ProspectKeys keys_;  // under bulk_mu_: see KeysScope
+  // The search catch-up's thread and its state, under catch_up_mu_ (closing_ is also read by
+  // the thread between chunks).
+  std::mutex catch_up_mu_;
+  std::condition_variable catch_up_cv_;
+  std::thread catch_up_thread_;
+  bool catch_up_running_ = false;
+  std::atomic<bool> closing_ = false;
+  std::string catch_up_error_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::pair<long long, long long>> counts_;  // filter key → (version, total)
   std::optional<Facets> facets_;

@@ -46,14 +46,14 @@ FROM prospects WHERE phone = ?1 ORDER BY id LIMIT 1;
 SELECT count(*) FROM (SELECT 1 FROM prospects LIMIT ?1);
 
 -- name: deferrable-prospect-indexes
--- The indexes of prospects a bulk load may drop and build after it: not the unique ones (the
--- e-mail index keeps duplicates impossible, whoever writes meanwhile), nor those the load and
--- its readers meanwhile need: the phone (duplicates of rows without e-mail are looked up on
--- it), the revision (the KPI cache reads changes on it) and the creation date (the list's
--- default order). The three are appended to in order, so keeping them costs little.
+-- The indexes of prospects a bulk load may drop and build after it: all but those the load
+-- and its readers meanwhile need, the revision (the KPI cache and the load's in-memory keys
+-- read changes on it) and the creation date (the list's default order), both appended to in
+-- order, so keeping them costs little. The unique e-mail index goes too: the load finds
+-- duplicates in memory, other writers check the e-mail by hand (see ProspectKeys).
 SELECT name, sql FROM sqlite_master
-WHERE type = 'index' AND tbl_name = 'prospects' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
-  AND name NOT IN ('prospects_phone', 'prospects_rev', 'prospects_created')
+WHERE type = 'index' AND tbl_name = 'prospects' AND sql IS NOT NULL
+  AND name NOT IN ('prospects_rev', 'prospects_created')
 ORDER BY name;
 
 -- name: deferred-index-add
@@ -66,12 +66,44 @@ SELECT DISTINCT job_id FROM deferred_indexes;
 
 -- name: deferred-indexes-of-job
 -- The indexes job ?1 deferred, or (?1 NULL) those of jobs that will not build them any more:
--- their job ended, or is gone.
+-- their job ended, or is gone. The unique ones first: their rule is back soonest.
 SELECT name, sql FROM deferred_indexes
 WHERE CASE WHEN ?1 IS NULL THEN job_id NOT IN (SELECT id FROM jobs WHERE state IN ('queued', 'running'))
            ELSE job_id = ?1 END
-ORDER BY name;
+ORDER BY sql LIKE 'CREATE UNIQUE %' DESC, name;
 
 -- name: deferred-index-built
 -- Forgets a deferred index (in the transaction that built it again).
 DELETE FROM deferred_indexes WHERE name = ?1;
+
+-- name: index-exists
+-- Whether index ?1 exists (the e-mail index is missing while a bulk load defers it).
+SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1;
+
+-- name: prospect-keys-all
+-- Every prospect's import keys (loaded once into memory while the key indexes are deferred).
+SELECT id, email, phone FROM prospects ORDER BY id;
+
+-- name: prospect-keys-since
+-- The keys of the prospects written after revision ?1 (by other writers, between two batches).
+SELECT id, email, phone FROM prospects WHERE rev > ?1 ORDER BY id;
+
+-- name: prospect-keys-of
+-- The keys of prospect ?1 (to check a candidate of the in-memory keys).
+SELECT email, phone FROM prospects WHERE id = ?1;
+
+-- name: prospect-oldest-id-by-phone
+-- The oldest prospect with this phone (the exact look-up behind the in-memory keys).
+SELECT id FROM prospects WHERE phone = ?1 ORDER BY id LIMIT 1;
+
+-- name: prospect-get-for-import
+-- One prospect by id, with the columns of prospect-get-by-email (duplicates in imports).
+SELECT id, first_name, last_name, email, phone, company, job_title, sector, city, postal_code, region,
+  country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
+  opted_out, created_at, updated_at, last_contact_at
+FROM prospects WHERE id = ?1;
+
+-- name: prospect-email-taken
+-- Another prospect than ?2 with e-mail ?1 (the unique rule, checked by hand while a bulk load
+-- defers the unique index: a full scan, run inside the writer's transaction).
+SELECT id FROM prospects WHERE email = ?1 AND id <> ?2 LIMIT 1;

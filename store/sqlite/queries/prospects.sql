@@ -90,3 +90,20 @@ SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'prospects_fts_i
 -- their values at the end of the load).
 INSERT INTO prospects_fts (rowid, first_name, last_name, company, email, job_title, city)
 SELECT id, first_name, last_name, company, email, job_title, city FROM prospects WHERE id > ?1;
+
+-- name: search-backlog-from
+-- The first prospect id not yet in the full-text index (0: every prospect is in it).
+SELECT unindexed_from FROM bulk_mode WHERE id = 1;
+
+-- name: prospect-fts-add-between
+-- Indexes for full-text search the prospects with ids in [?1, ?2) (a chunk of the catch-up).
+INSERT INTO prospects_fts (rowid, first_name, last_name, company, email, job_title, city)
+SELECT id, first_name, last_name, company, email, job_title, city FROM prospects WHERE id >= ?1 AND id < ?2;
+
+-- name: prospect-id-from
+-- The first prospect id from ?1 on, if any (whether the catch-up has rows left).
+SELECT id FROM prospects WHERE id >= ?1 ORDER BY id LIMIT 1;
+
+-- name: deferred-index-count
+-- How many indexes a load still defers.
+SELECT count(*) FROM deferred_indexes;
