@@ -1,6 +1,7 @@
 #include "cmd/commands.hpp"
 
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -99,6 +100,7 @@ TaskSettings task_settings(const Config& config) {
   t.export_ttl_hours = std::max(0LL, config.export_ttl_hours);
   t.export_chunk_rows = std::max(1LL, config.export_chunk_rows);
   t.segment_batch_rows = std::max(1LL, config.segment_batch_rows);
+  t.segment_batch_pause_ms = std::clamp(config.segment_batch_pause_ms, 0LL, 60000LL);
   return t;
 }
 

@@ -64,6 +64,7 @@ Config load_config(const std::string& env_file) {
   if (auto v = get("MIMICOM_EXPORT_TTL_HOURS"); !v.empty()) c.export_ttl_hours = std::atoll(v.c_str());
   if (auto v = get("MIMICOM_EXPORT_CHUNK_ROWS"); !v.empty()) c.export_chunk_rows = std::atoll(v.c_str());
   if (auto v = get("MIMICOM_SEGMENT_BATCH_ROWS"); !v.empty()) c.segment_batch_rows = std::atoll(v.c_str());
+  if (auto v = get("MIMICOM_SEGMENT_BATCH_PAUSE_MS"); !v.empty()) c.segment_batch_pause_ms = std::atoll(v.c_str());
   c.secure_cookies = get("MIMICOM_SECURE_COOKIES") == "true" || get("MIMICOM_SECURE_COOKIES") == "1";
   return c;
 }

@@ -24,6 +24,7 @@ struct Config {
   long long export_ttl_hours = 72;     // an export's file is deleted this long after it is ready
   long long export_chunk_rows = 5000;  // prospects an export reads per chunk
   long long segment_batch_rows = 100000;  // segment ids a segmentation writes per transaction
+  long long segment_batch_pause_ms = 0;   // pause after each of those batches (0: none)
 
   std::string store_url() const;
 };

@@ -17,6 +17,7 @@ struct TaskSettings {
   long long export_ttl_hours = 72;      // an export's file is deleted this long after it is ready
   long long export_chunk_rows = 5000;   // prospects read per chunk (one short read transaction)
   long long segment_batch_rows = 100000;  // segment ids written per transaction (with the checkpoint)
+  long long segment_batch_pause_ms = 0;   // pause after each batch but the last: the single writer is free meanwhile
   // An import of a file this large at least (~30,000 rows) into a base of at most one prospect
   // per KiB of file (a quarter of the rows it brings) defers the list indexes to the end of its
   // load (store.defer_prospect_indexes).

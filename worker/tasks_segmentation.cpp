@@ -386,6 +386,8 @@ TaskOutcome run_segmentation(JobContext& ctx, const TaskSettings& settings) {
     written = total_written;
     ctx.progress(std::min(pct, 99LL), 100);
     batch.clear();
+    if (!last_batch && settings.segment_batch_pause_ms > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(settings.segment_batch_pause_ms));
     return {};
   };
 

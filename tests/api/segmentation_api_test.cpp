@@ -213,7 +213,10 @@ std::vector<int> labels(Session& s, const json& run) {
 
 TEST(SegmentationKill, AKilledRunFinishesWithTheSegmentsOfAnUninterruptedOne) {
   const json request = {{"fields", {"sector", "region", "company_size", "annual_revenue", "job_title"}}, {"k", 4}, {"seed", 3}};
-  std::vector<std::string> env = {"MIMICOM_SEGMENT_BATCH_ROWS=500", "MIMICOM_WORKERS=1"};
+  // 60 batches with a pause after each keep the job writing long enough to be killed between
+  // two of them (reading and fitting 12,000 prospects take a blink).
+  std::vector<std::string> env = {"MIMICOM_SEGMENT_BATCH_ROWS=200", "MIMICOM_SEGMENT_BATCH_PAUSE_MS=50",
+                                  "MIMICOM_WORKERS=1"};
   std::vector<int> reference;
   {
     TestServer server(kPassword, "", env);
@@ -230,9 +233,10 @@ TEST(SegmentationKill, AKilledRunFinishesWithTheSegmentsOfAnUninterruptedOne) {
   ASSERT_EQ(r->status, 202);
   json run = body(r)["data"];
   long long job_id = run["job"]["id"];
-  // Killed once the job is reading the prospects for the second time (its matrix), before
-  // its fit is saved.
-  json seen = follow_job(s, job_id, [](const json& j) { return j["progress"]["done"].get<int>() >= 15 || j["state"] != "running"; });
+  // Killed once the fit is saved and segment ids are being written (70 % and beyond): the
+  // resumed job reads the saved model and goes on from its checkpoint into the pending
+  // assignment the killed one left.
+  json seen = follow_job(s, job_id, [](const json& j) { return j["progress"]["done"].get<int>() > 70 || j["state"] != "running"; });
   ASSERT_EQ(seen["state"], "running") << "the run ended before it could be killed: more prospects needed";
   server.kill_hard();
   server.restart();
