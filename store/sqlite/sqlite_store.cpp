@@ -1029,14 +1029,9 @@ class SqliteStore final : public Store {
       for (const auto& in : ps) {
         if (keyed) {
           if ((in.email || in.phone) && existing_id(*c, in)) continue;
-          auto& s = c->q("prospect-insert");
           long long created = in.created_at ? in.created_at : now;
-          bind_prospect(s, in, created, in.updated_at ? in.updated_at : created);
-          s.exec();
-          long long id = c->db().getLastInsertRowid();
-          keys_.note(id, in.email, in.phone);
+          insert_new(*c, in, created, in.updated_at ? in.updated_at : created);
           ++inserted;
-          if (!in.tags.empty()) write_tags(*c, id, in.tags, false);
           continue;
         }
         if (!in.email && in.phone) {
@@ -1458,12 +1453,7 @@ class SqliteStore final : public Store {
           // Without the key indexes: the in-memory keys say, exactly, which prospect has the key.
           long long id = existing_id(*c, in);
           if (!id) {
-            auto& s = c->q("prospect-insert");
-            bind_prospect(s, in, now, now);
-            s.exec();
-            long long new_id = c->db().getLastInsertRowid();
-            keys_.note(new_id, in.email, in.phone);
-            if (!in.tags.empty()) write_tags(*c, new_id, in.tags, false);
+            insert_new(*c, in, now, now);
             ++n.inserted;
             continue;
           }
@@ -1510,10 +1500,7 @@ class SqliteStore final : public Store {
         if (found) read_prospect_into(find, existing);
         find.tryReset();
         if (!found) {
-          auto& s = c->q("prospect-insert");
-          bind_prospect(s, in, now, now);
-          s.exec();
-          if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
+          insert_new(*c, in, now, now);
           ++n.inserted;
           continue;
         }
@@ -1536,6 +1523,18 @@ class SqliteStore final : public Store {
       keyed.committed();
       return n;
     });
+  }
+
+  // Inserts a prospect known to be new, with its tags, and notes its keys when they are kept in
+  // memory (a load without the key indexes). Returns its id.
+  long long insert_new(Connection& c, const Prospect& in, long long created, long long updated) {
+    auto& s = c.q("prospect-insert");
+    bind_prospect(s, in, created, updated);
+    s.exec();
+    long long id = c.db().getLastInsertRowid();
+    if (keys_.loaded()) keys_.note(id, in.email, in.phone);
+    if (!in.tags.empty()) write_tags(c, id, in.tags, false);
+    return id;
   }
 
   // Applies a duplicate row to the prospect it names (read into `existing`, tags not yet):
@@ -1650,13 +1649,15 @@ class SqliteStore final : public Store {
     bulk_cache_kib_ = kib;
   }
 
-  bool index_exists(Connection& c, const char* name) {
-    auto& q = c.q("index-exists");
-    q.bind(1, name);
+  static bool schema_has(Connection& c, const char* type, const std::string& name) {
+    auto& q = c.q("schema-has");
+    q.bind(1, type);
+    q.bind(2, name);
     bool found = q.executeStep();
     q.tryReset();
     return found;
   }
+  static bool index_exists(Connection& c, const char* name) { return schema_has(c, "index", name); }
 
   // The id of the prospect with `in`'s key (its e-mail, else its phone: the oldest with it),
   // 0 when none, exactly: a candidate of the in-memory keys is checked against its row, and
@@ -1968,12 +1969,6 @@ class SqliteStore final : public Store {
   // costs one index build instead of a million index inserts and deletes.
   static std::string staging_table(long long id) { return "segment_staging_" + std::to_string(id); }
 
-  static bool table_exists(Connection& c, const std::string& name) {
-    SQLite::Statement s(c.db(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-    s.bind(1, name);
-    return s.executeStep();
-  }
-
   // Drops the pending assignments no job will finish: their run is gone or its job ended.
   static void drop_stale_staging(Connection& c) {
     std::vector<std::string> tables;
@@ -2021,7 +2016,7 @@ class SqliteStore final : public Store {
         c->db().exec("CREATE TABLE " + table +
                      " (prospect_id INTEGER PRIMARY KEY REFERENCES prospects (id) ON DELETE CASCADE,"
                      " segment_id INTEGER NOT NULL REFERENCES segments (id) ON DELETE CASCADE)");
-      } else if (!table_exists(*c, table)) {
+      } else if (!schema_has(*c, "table", table)) {
         return fail(Error::Conflict("segmentation", "l'affectation en cours de ce découpage a été perdue : relancez-la"));
       }
       if (!assignments.empty()) {

@@ -76,9 +76,10 @@ ORDER BY sql LIKE 'CREATE UNIQUE %' DESC, name;
 -- Forgets a deferred index (in the transaction that built it again).
 DELETE FROM deferred_indexes WHERE name = ?1;
 
--- name: index-exists
--- Whether index ?1 exists (the e-mail index is missing while a bulk load defers it).
-SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1;
+-- name: schema-has
+-- Whether the schema has a ?1 ('index', 'table') named ?2 (the e-mail index is missing while a
+-- bulk load defers it; a segmentation's pending assignment is a table of its own).
+SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2;
 
 -- name: prospect-keys-all
 -- Every prospect's import keys (loaded once into memory while the key indexes are deferred).
