@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -2222,6 +2223,29 @@ class SqliteStore final : public Store {
       s.tryReset();
     }
     long long built = 0;
+    // SQLite sorts an index's keys on worker threads only when the sorter spills to temporary
+    // files (temp_store = MEMORY keeps it on one thread) and its memory, the page cache, holds a
+    // part of the keys: then each part is sorted by a thread. 10 list indexes of 1M rows: 13.9 s
+    // with the large cache in memory, 7.8 s so (the files stay in the page cache of the system).
+    if (!todo.empty()) {
+      bulk_cache(c, kIndexBuildCacheKib);
+      c.db().exec("PRAGMA temp_store = FILE");
+      c.db().exec("PRAGMA threads = " + std::to_string(std::clamp(std::thread::hardware_concurrency(), 1u, 8u)));
+    }
+    struct SorterBack {
+      SqliteStore& s;
+      Connection& c;
+      bool on;
+      ~SorterBack() {
+        if (!on) return;
+        try {
+          c.db().exec("PRAGMA threads = 0");
+          c.db().exec("PRAGMA temp_store = MEMORY");
+          s.bulk_cache(c, kBulkCacheKib);
+        } catch (...) {  // a pragma does not fail on an open connection; nothing to do if it did
+        }
+      }
+    } back{*this, c, !todo.empty()};
     for (const auto& [name, sql] : todo) {
       if (each) each(name);
       WriteTx tx(c.db());
@@ -2564,6 +2588,7 @@ class SqliteStore final : public Store {
   BulkLease bulk() { return {std::unique_lock(bulk_mu_), bulk_conn_.get()}; }
   static constexpr int kBulkCacheKib = 64 * 1024;
   static constexpr int kLoadCacheKib = 8 * 1024;  // during a load without the key indexes
+  static constexpr int kIndexBuildCacheKib = 4 * 1024;  // the sorter's part of the keys per thread
   int bulk_cache_kib_ = kBulkCacheKib;            // under bulk_mu_
 
   int cache_kib_;
