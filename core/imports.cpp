@@ -1,6 +1,7 @@
 #include "core/imports.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -395,54 +396,71 @@ std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRo
   return out;
 }
 
-bool merge_duplicate_into(Prospect& out, const ImportRow& row, DuplicatePolicy policy) {
+bool merge_duplicate_into(Prospect& out, const ImportRow& row, DuplicatePolicy policy, uint32_t* changed_fields) {
+  if (changed_fields) *changed_fields = 0;
   if (policy == DuplicatePolicy::Skip) return false;
   const Prospect& in = row.prospect;
   bool overwrite = policy == DuplicatePolicy::Overwrite;
-  bool changed = false;
-  auto text = [&](std::optional<std::string> Prospect::*m) {
+  uint32_t changed = 0;
+  static const uint32_t kEmployees = import_field_bit("employees"), kRevenue = import_field_bit("annual_revenue"),
+                        kLastContact = import_field_bit("last_contact_at"), kCountry = import_field_bit("country"),
+                        kStatus = import_field_bit("status"), kOptedOut = import_field_bit("opted_out"),
+                        kTags = import_field_bit("tags"), kOwner = import_field_bit("owner");
+  static const std::array<std::pair<std::optional<std::string> Prospect::*, uint32_t>, 14> kTexts = {{
+      {&Prospect::first_name, import_field_bit("first_name")},
+      {&Prospect::last_name, import_field_bit("last_name")},
+      {&Prospect::email, import_field_bit("email")},
+      {&Prospect::phone, import_field_bit("phone")},
+      {&Prospect::company, import_field_bit("company")},
+      {&Prospect::job_title, import_field_bit("job_title")},
+      {&Prospect::sector, import_field_bit("sector")},
+      {&Prospect::city, import_field_bit("city")},
+      {&Prospect::postal_code, import_field_bit("postal_code")},
+      {&Prospect::region, import_field_bit("region")},
+      {&Prospect::company_size, import_field_bit("company_size")},
+      {&Prospect::source, import_field_bit("source")},
+      {&Prospect::owner, kOwner},
+      {&Prospect::notes, import_field_bit("notes")},
+  }};
+  for (const auto& [m, bit] : kTexts) {
+    if (bit == kOwner && !(row.given & kOwner)) continue;
     const auto& v = in.*m;
-    if (!v) return;
+    if (!v) continue;
     auto& dst = out.*m;
     if ((overwrite || !dst) && dst != v) {
       dst = v;
-      changed = true;
+      changed |= bit;
     }
-  };
-  auto given = [&](std::string_view f) { return (row.given & import_field_bit(f)) != 0; };
-  for (auto m : {&Prospect::first_name, &Prospect::last_name, &Prospect::email, &Prospect::phone, &Prospect::company,
-                 &Prospect::job_title, &Prospect::sector, &Prospect::city, &Prospect::postal_code, &Prospect::region,
-                 &Prospect::company_size, &Prospect::source, &Prospect::owner, &Prospect::notes})
-    if (m != &Prospect::owner || given("owner")) text(m);
+  }
   if (in.employees && (overwrite || !out.employees) && out.employees != in.employees) {
     out.employees = in.employees;
-    changed = true;
+    changed |= kEmployees;
   }
   if (in.annual_revenue && (overwrite || !out.annual_revenue) && out.annual_revenue != in.annual_revenue) {
     out.annual_revenue = in.annual_revenue;
-    changed = true;
+    changed |= kRevenue;
   }
   if (in.last_contact_at && (overwrite || !out.last_contact_at) && out.last_contact_at != in.last_contact_at) {
     out.last_contact_at = in.last_contact_at;
-    changed = true;
+    changed |= kLastContact;
   }
-  if (given("country") && overwrite && out.country != in.country) {
+  if ((row.given & kCountry) && overwrite && out.country != in.country) {
     out.country = in.country;
-    changed = true;
+    changed |= kCountry;
   }
-  if (given("status") && overwrite && out.status != in.status) {
+  if ((row.given & kStatus) && overwrite && out.status != in.status) {
     out.status = in.status;
-    changed = true;
+    changed |= kStatus;
   }
   if (in.opted_out && !out.opted_out) {
     out.opted_out = true;
-    changed = true;
+    changed |= kOptedOut;
   }
   for (const auto& t : in.tags) {
     auto it = std::lower_bound(out.tags.begin(), out.tags.end(), t);
     if (it == out.tags.end() || *it != t) {
       out.tags.insert(it, t);
-      changed = true;
+      changed |= kTags;
     }
   }
   for (const auto& [k, v] : in.custom_fields) {
@@ -450,13 +468,14 @@ bool merge_duplicate_into(Prospect& out, const ImportRow& row, DuplicatePolicy p
                                [](const auto& kv, const std::string& key) { return kv.first < key; });
     if (it == out.custom_fields.end() || it->first != k) {
       out.custom_fields.insert(it, {k, v});
-      changed = true;
+      changed |= kMergedCustomFields;
     } else if ((overwrite || it->second.empty()) && it->second != v) {
       it->second = v;
-      changed = true;
+      changed |= kMergedCustomFields;
     }
   }
-  return changed;
+  if (changed_fields) *changed_fields = changed;
+  return changed != 0;
 }
 
 std::string cells_json(const std::vector<std::string>& cells) {

@@ -71,7 +71,10 @@ std::string import_key(const Prospect& p);
 std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRow& row, DuplicatePolicy policy);
 // The same on `p` itself, without a copy (an import applies up to millions of duplicates, and
 // most change nothing): returns whether `p` changed; when it did not, `p` is untouched.
-bool merge_duplicate_into(Prospect& p, const ImportRow& row, DuplicatePolicy policy);
+// `changed`, when given, receives what changed: the import_field_bit of each field, and
+// kMergedCustomFields when a custom field did.
+bool merge_duplicate_into(Prospect& p, const ImportRow& row, DuplicatePolicy policy, uint32_t* changed = nullptr);
+constexpr uint32_t kMergedCustomFields = uint32_t{1} << 31;
 
 // A JSON array of strings (the cells of a rejected row).
 std::string cells_json(const std::vector<std::string>& cells);

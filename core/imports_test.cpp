@@ -156,6 +156,21 @@ TEST(MergeDuplicate, PoliciesAndWhatAnImportNeverUndoes) {
   EXPECT_TRUE(over->opted_out);  // consent withdrawn stays withdrawn
   EXPECT_EQ(over->id, 4);
   EXPECT_FALSE(merge_duplicate(*over, row, DuplicatePolicy::Overwrite));  // nothing left to change
+
+  // What changed, field by field: the store writes those columns only.
+  uint32_t changed = 1;
+  Prospect p = existing;
+  EXPECT_FALSE(merge_duplicate_into(p, row, DuplicatePolicy::Skip, &changed));
+  EXPECT_EQ(changed, 0u);
+  ASSERT_TRUE(merge_duplicate_into(p, row, DuplicatePolicy::FillEmpty, &changed));
+  EXPECT_EQ(changed, import_field_bit("company") | import_field_bit("tags"));
+  p = existing;
+  row.prospect.custom_fields = {{"budget", "12"}};
+  ASSERT_TRUE(merge_duplicate_into(p, row, DuplicatePolicy::Overwrite, &changed));
+  EXPECT_EQ(changed, import_field_bit("city") | import_field_bit("company") | import_field_bit("status") |
+                         import_field_bit("tags") | kMergedCustomFields);
+  EXPECT_FALSE(merge_duplicate_into(p, row, DuplicatePolicy::Overwrite, &changed));
+  EXPECT_EQ(changed, 0u);
 }
 
 }  // namespace

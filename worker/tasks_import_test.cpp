@@ -318,7 +318,8 @@ TEST_F(ImportTask, DuplicatePoliciesAgainstExistingProspects) {
   existing.first_name = "Anne";
   existing.city = "Lyon";
   existing.tags = {"salon"};
-  ASSERT_TRUE(store_->create_prospect(existing));
+  auto created = store_->create_prospect(existing);
+  ASSERT_TRUE(created);
   const std::string file = "Email,Prénom,Ville,Société,Étiquettes\na@x.fr,Annie,Paris,Acme,web\n";
 
   Job skip = import(file, "skip");
@@ -333,6 +334,11 @@ TEST_F(ImportTask, DuplicatePoliciesAgainstExistingProspects) {
   EXPECT_EQ(f->city, "Lyon");        // kept
   EXPECT_EQ(f->company, "Acme");     // filled
   EXPECT_EQ(f->tags, (std::vector<std::string>{"salon", "web"}));
+  EXPECT_EQ(f->email, "a@x.fr");  // the columns the merge did not change stay as they were
+  EXPECT_EQ(f->status, "new");
+  EXPECT_EQ(f->created_at, created->created_at);
+  EXPECT_GE(f->updated_at, created->updated_at);
+  expect_search("Acme", 1);  // a searched column filled: the search index follows
 
   Job again = import(file, "fill_empty");
   EXPECT_EQ(report(again)["updated"], 0);  // nothing left to fill

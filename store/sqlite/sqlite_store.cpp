@@ -238,6 +238,26 @@ void bind_prospect(SQLite::Statement& s, const Prospect& p, long long created = 
   bind_opt(s, 23, p.last_contact_at);
 }
 
+// Binds the column `name` of prospects (an import field or custom_fields) from `p` at `i`.
+void bind_prospect_column(SQLite::Statement& s, int i, const Prospect& p, std::string_view name) {
+  using Text = std::optional<std::string> Prospect::*;
+  static const std::unordered_map<std::string_view, Text> texts = {
+      {"first_name", &Prospect::first_name}, {"last_name", &Prospect::last_name}, {"email", &Prospect::email},
+      {"phone", &Prospect::phone},           {"company", &Prospect::company},     {"job_title", &Prospect::job_title},
+      {"sector", &Prospect::sector},         {"city", &Prospect::city},           {"postal_code", &Prospect::postal_code},
+      {"region", &Prospect::region},         {"company_size", &Prospect::company_size},
+      {"source", &Prospect::source},         {"owner", &Prospect::owner},         {"notes", &Prospect::notes}};
+  if (auto it = texts.find(name); it != texts.end()) bind_opt(s, i, p.*(it->second));
+  else if (name == "country") s.bind(i, p.country);
+  else if (name == "status") s.bind(i, p.status);
+  else if (name == "employees") bind_opt(s, i, p.employees);
+  else if (name == "annual_revenue") bind_opt(s, i, p.annual_revenue);
+  else if (name == "last_contact_at") bind_opt(s, i, p.last_contact_at);
+  else if (name == "opted_out") s.bind(i, p.opted_out ? 1 : 0);
+  else if (name == "custom_fields") s.bind(i, custom_fields_to_json(p.custom_fields));
+  else throw std::logic_error("no prospect column " + std::string(name));
+}
+
 // The revision a writing transaction stamps on the prospects it changes (see migrations/003).
 constexpr const char* kCurrentRev = "(SELECT version FROM data_versions WHERE name = 'prospects')";
 
@@ -1548,16 +1568,37 @@ class SqliteStore final : public Store {
       t.tryReset();
     }
     const size_t tags_before = existing.tags.size();
-    if (!merge_duplicate_into(existing, row, policy)) return false;
+    uint32_t changed = 0;
+    if (!merge_duplicate_into(existing, row, policy, &changed)) return false;
     existing.updated_at = now;
-    auto& u = c.q("prospect-update");
-    bind_prospect(u, existing);
-    u.bind(24, static_cast<int64_t>(existing.id));
-    u.exec();
+    update_columns(c, existing, changed);
     // A merge only adds tags: they changed when there are more.
     if (existing.tags.size() != tags_before) write_tags(c, existing.id, existing.tags, true);
     if (keys_.loaded()) keys_.note(existing.id, existing.email, existing.phone);
     return true;
+  }
+
+  // Writes the columns of `p` that a merge changed (bits of import_field_bit, and
+  // kMergedCustomFields), its updated_at and its revision, and no others: an UPDATE rewrites the
+  // entries of every index on a column it names (and the search index's row when it names a
+  // searched column), whether the value changed or not. Importing a file again that fills
+  // 10,134 prospects wrote 1.4 GB when every column was named.
+  void update_columns(Connection& c, const Prospect& p, uint32_t changed) {
+    const auto& fields = import_fields();
+    std::string sql = "UPDATE prospects SET ";
+    std::vector<std::string_view> columns;
+    for (size_t i = 0; i < fields.size(); ++i)
+      if ((changed & (uint32_t{1} << i)) && fields[i] != "tags") columns.push_back(fields[i]);
+    if (changed & kMergedCustomFields) columns.push_back("custom_fields");
+    for (size_t i = 0; i < columns.size(); ++i)
+      sql += std::string(columns[i]) + " = ?" + std::to_string(i + 1) + ", ";
+    sql += "updated_at = ?" + std::to_string(columns.size() + 1) + ", rev = " + kCurrentRev + " WHERE id = ?" +
+           std::to_string(columns.size() + 2);
+    auto& u = c.dynamic(sql);
+    for (size_t i = 0; i < columns.size(); ++i) bind_prospect_column(u, static_cast<int>(i + 1), p, columns[i]);
+    u.bind(static_cast<int>(columns.size() + 1), static_cast<int64_t>(p.updated_at));
+    u.bind(static_cast<int>(columns.size() + 2), static_cast<int64_t>(p.id));
+    u.exec();
   }
 
   // ---- the search catch-up (see catch_up_search_index) ----
