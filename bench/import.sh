@@ -30,6 +30,13 @@ found=$(sqlite3 "$DATA/mimicom.db" "SELECT count(*) FROM prospects_fts WHERE pro
 job_s=$(sed -n 's/^durée : \([0-9.]*\) s$/\1/p' "$OUT/cmd.log")
 printf "MimiCom import (validate, normalise, dedupe, all indexes + search): %6.2f s  peak RSS %4d MB  (search for 'martin': %s hits)\n" "$mimi_s" "$mimi_mb" "$found"
 printf "  of which the job (every index ready, search answering):          %6.2f s  (the search index is built after it)\n" "$job_s"
+# The job's steps, from its log: the load (parse, validate, dedupe, write) and the index builds.
+sqlite3 "$DATA/mimicom.db" "SELECT
+  printf('    load %.2f s, then %s; the search index %s s after the job',
+    (max(CASE WHEN message LIKE 'terminé%' THEN at END) - min(at)) / 1000.0,
+    coalesce(max(CASE WHEN message LIKE '% index construits en %' THEN message END), 'no index built after it'),
+    '$(sed -n 's/^index de recherche terminé \([0-9.]*\) s .*/\1/p' "$OUT/cmd.log" | cut -c1-4)')
+  FROM job_logs WHERE job_id = (SELECT min(id) FROM jobs WHERE type = 'import')"
 read -r again_s again_mb < <(measure "$BIN" --data-dir "$DATA" import "$CSV" --on-duplicate fill_empty)
 printf "MimiCom re-import, all duplicates, fill_empty:                    %6.2f s  peak RSS %4d MB\n" "$again_s" "$again_mb"
 
