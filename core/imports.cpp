@@ -90,12 +90,13 @@ const std::map<std::string, std::string, std::less<>>& synonyms() {
   return m;
 }
 
-std::string trim(std::string_view s) {
+std::string_view trimmed(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
   while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  return std::string(s.substr(b, e - b));
+  return s.substr(b, e - b);
 }
+std::string trim(std::string_view s) { return std::string(trimmed(s)); }
 
 const std::map<std::string, std::string>& field_labels() {
   static const std::map<std::string, std::string> m = {
@@ -283,7 +284,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   if (n > header_.size()) {
     // Trailing empty cells (a separator at the end of each line) are harmless.
     size_t last = n;
-    while (last > header_.size() && trim(rec.fields[last - 1]).empty()) --last;
+    while (last > header_.size() && trimmed(rec.fields[last - 1]).empty()) --last;
     if (last > header_.size())
       return refuse("la ligne a " + std::to_string(last) + " champs alors que l'en-tête a " +
                     std::to_string(header_.size()) + " colonnes (séparateur ou guillemet en trop ?)");
@@ -375,7 +376,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
     else if (bit == kStatus) fixed_text = &p->status;
     else if (bit == kCountry) fixed_text = &p->country;
     else continue;
-    std::string given = trim(rec.fields[i]);
+    std::string_view given = trimmed(rec.fields[i]);
     if (!given.empty() && fixed_text && given != *fixed_text) ++row.fixed;
   }
   row.line = static_cast<long long>(rec.line);
