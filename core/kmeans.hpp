@@ -3,8 +3,9 @@
 // (core/segment_features.hpp), assign rows to the nearest centroid, and judge a clustering
 // (silhouette on a sample, adjusted Rand index) so that k can be chosen automatically.
 //
-// The iterations are FAISS's (faiss::Clustering over an exact faiss::IndexFlatL2: the
-// distances are BLAS products, hence libopenblas0-openmp as the active BLAS). The seeding is
+// Lloyd's iterations: the nearest centroids by FAISS's exact search (faiss::knn_L2sqr, whose
+// distances are BLAS products, hence libopenblas0-openmp as the active BLAS), each centroid
+// the mean of its rows, convergence checked after every iteration. The seeding is
 // ours: FAISS 1.7 starts from random rows, which on segment data (few, unequal, well-separated
 // groups) can put two seeds in one group and none in another; greedy k-means++ (the seeding
 // of scikit-learn) on a sample avoids that, and `restarts` independent seedings keep the
@@ -15,7 +16,7 @@
 // `max_iterations`.
 //
 // Deterministic: the same matrix, options and thread count give the same centroids and labels
-// (own PRNG; FAISS sums each centroid in row order).
+// (own PRNG; centroids summed by fixed blocks of rows, the blocks added in order).
 //
 // Threads: each function may run on any thread and concurrently with the others; each uses
 // at most `threads` OpenMP threads (set for the calling thread only, for its duration), one
