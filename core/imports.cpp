@@ -169,6 +169,26 @@ const std::vector<std::string>& import_fields() {
   return f;
 }
 
+const std::array<ImportTextField, 14>& import_text_fields() {
+  static const std::array<ImportTextField, 14> f = {{
+      {"first_name", &Prospect::first_name},
+      {"last_name", &Prospect::last_name},
+      {"email", &Prospect::email},
+      {"phone", &Prospect::phone},
+      {"company", &Prospect::company},
+      {"job_title", &Prospect::job_title},
+      {"sector", &Prospect::sector},
+      {"city", &Prospect::city},
+      {"postal_code", &Prospect::postal_code},
+      {"region", &Prospect::region},
+      {"company_size", &Prospect::company_size},
+      {"source", &Prospect::source},
+      {"owner", &Prospect::owner},
+      {"notes", &Prospect::notes},
+  }};
+  return f;
+}
+
 uint32_t import_field_bit(std::string_view field) {
   const auto& f = import_fields();
   auto it = std::find(f.begin(), f.end(), field);
@@ -407,24 +427,15 @@ bool merge_duplicate_into(Prospect& out, const ImportRow& row, DuplicatePolicy p
                         kLastContact = import_field_bit("last_contact_at"), kCountry = import_field_bit("country"),
                         kStatus = import_field_bit("status"), kOptedOut = import_field_bit("opted_out"),
                         kTags = import_field_bit("tags"), kOwner = import_field_bit("owner");
-  static const std::array<std::pair<std::optional<std::string> Prospect::*, uint32_t>, 14> kTexts = {{
-      {&Prospect::first_name, import_field_bit("first_name")},
-      {&Prospect::last_name, import_field_bit("last_name")},
-      {&Prospect::email, import_field_bit("email")},
-      {&Prospect::phone, import_field_bit("phone")},
-      {&Prospect::company, import_field_bit("company")},
-      {&Prospect::job_title, import_field_bit("job_title")},
-      {&Prospect::sector, import_field_bit("sector")},
-      {&Prospect::city, import_field_bit("city")},
-      {&Prospect::postal_code, import_field_bit("postal_code")},
-      {&Prospect::region, import_field_bit("region")},
-      {&Prospect::company_size, import_field_bit("company_size")},
-      {&Prospect::source, import_field_bit("source")},
-      {&Prospect::owner, kOwner},
-      {&Prospect::notes, import_field_bit("notes")},
-  }};
-  for (const auto& [m, bit] : kTexts) {
+  static const std::array<uint32_t, 14> kTextBits = [] {
+    std::array<uint32_t, 14> bits{};
+    for (size_t i = 0; i < bits.size(); ++i) bits[i] = import_field_bit(import_text_fields()[i].name);
+    return bits;
+  }();
+  for (size_t i = 0; i < kTextBits.size(); ++i) {
+    const uint32_t bit = kTextBits[i];
     if (bit == kOwner && !(row.given & kOwner)) continue;
+    const auto m = import_text_fields()[i].member;
     const auto& v = in.*m;
     if (!v) continue;
     auto& dst = out.*m;

@@ -4,6 +4,7 @@
 // or a rejected row with its reason, and what a duplicate row does to the prospect it
 // duplicates. Pure code (no I/O); free functions are thread-safe, an ImportRowConverter is
 // used by one thread at a time.
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,13 @@ namespace mimicom {
 const std::vector<std::string>& import_fields();
 // The bit of a field of import_fields() in ImportRow::given (0 for any other name).
 uint32_t import_field_bit(std::string_view field);
+// The text fields among them, each with its member of Prospect (a column of prospects of the
+// same name holds it).
+struct ImportTextField {
+  std::string_view name;
+  std::optional<std::string> Prospect::*member;
+};
+const std::array<ImportTextField, 14>& import_text_fields();
 
 // A column's target: a field of import_fields(), "custom:<name>" (kept as a custom field
 // named <name>), or "" (ignored).

@@ -5,7 +5,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <exception>
 #include <limits>

@@ -240,15 +240,13 @@ void bind_prospect(SQLite::Statement& s, const Prospect& p, long long created = 
 
 // Binds the column `name` of prospects (an import field or custom_fields) from `p` at `i`.
 void bind_prospect_column(SQLite::Statement& s, int i, const Prospect& p, std::string_view name) {
-  using Text = std::optional<std::string> Prospect::*;
-  static const std::unordered_map<std::string_view, Text> texts = {
-      {"first_name", &Prospect::first_name}, {"last_name", &Prospect::last_name}, {"email", &Prospect::email},
-      {"phone", &Prospect::phone},           {"company", &Prospect::company},     {"job_title", &Prospect::job_title},
-      {"sector", &Prospect::sector},         {"city", &Prospect::city},           {"postal_code", &Prospect::postal_code},
-      {"region", &Prospect::region},         {"company_size", &Prospect::company_size},
-      {"source", &Prospect::source},         {"owner", &Prospect::owner},         {"notes", &Prospect::notes}};
-  if (auto it = texts.find(name); it != texts.end()) bind_opt(s, i, p.*(it->second));
-  else if (name == "country") s.bind(i, p.country);
+  for (const auto& f : import_text_fields()) {
+    if (f.name == name) {
+      bind_opt(s, i, p.*f.member);
+      return;
+    }
+  }
+  if (name == "country") s.bind(i, p.country);
   else if (name == "status") s.bind(i, p.status);
   else if (name == "employees") bind_opt(s, i, p.employees);
   else if (name == "annual_revenue") bind_opt(s, i, p.annual_revenue);
@@ -1790,8 +1788,8 @@ class SqliteStore final : public Store {
                                            const std::function<void(const std::string&)>& each) override {
     return guarded([&]() -> Result<long long> {
       auto c = bulk();
-      // The load is over: its keys go (a load still running loads them again), and the index
-      // builds get the large cache back (the sorter works within it).
+      // The load is over: its keys go (a load still running loads them again), and the cache
+      // its own size back (the index builds set theirs while they run).
       keys_.clear();
       bulk_cache(*c, kBulkCacheKib);
       return build_deferred_on(*c, job_id, each);
@@ -2263,22 +2261,18 @@ class SqliteStore final : public Store {
       while (s.executeStep()) todo.emplace_back(s.getColumn(0).getString(), s.getColumn(1).getString());
       s.tryReset();
     }
-    long long built = 0;
+    if (todo.empty()) return 0;
     // SQLite sorts an index's keys on worker threads only when the sorter spills to temporary
     // files (temp_store = MEMORY keeps it on one thread) and its memory, the page cache, holds a
     // part of the keys: then each part is sorted by a thread. 10 list indexes of 1M rows: 13.9 s
     // with the large cache in memory, 7.8 s so (the files stay in the page cache of the system).
-    if (!todo.empty()) {
-      bulk_cache(c, kIndexBuildCacheKib);
-      c.db().exec("PRAGMA temp_store = FILE");
-      c.db().exec("PRAGMA threads = " + std::to_string(std::clamp(std::thread::hardware_concurrency(), 1u, 8u)));
-    }
+    bulk_cache(c, kIndexBuildCacheKib);
+    c.db().exec("PRAGMA temp_store = FILE");
+    c.db().exec("PRAGMA threads = " + std::to_string(std::clamp(std::thread::hardware_concurrency(), 1u, 8u)));
     struct SorterBack {
       SqliteStore& s;
       Connection& c;
-      bool on;
       ~SorterBack() {
-        if (!on) return;
         try {
           c.db().exec("PRAGMA threads = 0");
           c.db().exec("PRAGMA temp_store = MEMORY");
@@ -2286,7 +2280,8 @@ class SqliteStore final : public Store {
         } catch (...) {  // a pragma does not fail on an open connection; nothing to do if it did
         }
       }
-    } back{*this, c, !todo.empty()};
+    } back{*this, c};
+    long long built = 0;
     for (const auto& [name, sql] : todo) {
       if (each) each(name);
       WriteTx tx(c.db());
