@@ -326,7 +326,8 @@ void kill_and_resume(const std::vector<std::string>& server_env, bool expect_def
     double target = 0.15 + 0.2 * round + std::uniform_real_distribution<double>(0, 0.1)(rng);
     json j = follow_job(*s, job_id, [&](const json& job) {
       long long total = job["progress"]["total"];
-      return total > 0 && job["progress"]["done"].get<long long>() >= target * static_cast<double>(total);
+      return job["state"] == "running" && total > 0 &&
+             job["progress"]["done"].get<long long>() >= target * static_cast<double>(total);
     });
     if (j["state"] != "running") break;
     server.restart();  // SIGKILL, then start again on the same data folder
