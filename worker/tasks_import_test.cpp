@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -675,6 +676,57 @@ TEST_F(ImportTask, SearchIsRightWhileTheSearchIndexCatchesUpAndAfterARestart) {
   expect_search("zebul", 2);
   q.filter.q = "Prénom7";
   EXPECT_EQ(store_->list_prospects(q)->total, reference->list_prospects(q)->total);
+  // The catch-up turns FTS5's automatic merging off while it writes, and on again at its end.
+  SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT v FROM prospects_fts_config WHERE k = 'automerge'").getInt(), 4);
+}
+
+// A base made before migration 008 (its full-text index kept column sizes): the upgrade makes
+// the index again without them, in the background, and search gives the same answers before,
+// during and after.
+TEST_F(ImportTask, ABaseFromBeforeTheSearchIndexWithoutColumnSizesIsReindexed) {
+  ASSERT_EQ(import(mixed_file(300), "skip").state, "succeeded");
+  auto search = [&](const std::string& words) {
+    ProspectQuery q;
+    q.per_page = kMaxPerPage;
+    q.sort = {"id", false};
+    q.filter.q = words;
+    auto page = store_->list_prospects(q);
+    EXPECT_TRUE(page) << words;
+    std::vector<std::string> emails;
+    if (page)
+      for (const auto& p : page->items) emails.push_back(p.email.value_or(""));
+    return emails;
+  };
+  const std::vector<std::string> words = {"Prénom7", "prenom3", "exemple", "p12@exemple", "ville 3", "zzz"};
+  std::map<std::string, std::vector<std::string>> before;
+  for (const auto& w : words) before[w] = search(w);
+  ASSERT_FALSE(before["Prénom7"].empty());
+  queue_.reset();
+  store_.reset();
+  {
+    // The index as migration 001 made it, full, and 008 not applied.
+    SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("DELETE FROM schema_migrations WHERE name = '008_search_without_column_sizes.sql'");
+    db.exec("DROP TABLE prospects_fts");
+    db.exec("CREATE VIRTUAL TABLE prospects_fts USING fts5 (first_name, last_name, company, email, job_title, city, "
+            "content = 'prospects', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')");
+    db.exec("INSERT INTO prospects_fts (prospects_fts) VALUES ('rebuild')");
+    ASSERT_GT(db.execAndGet("SELECT count(*) FROM prospects_fts_docsize").getInt(), 0);
+  }
+  store_ = open("a.db");
+  {
+    SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
+    std::string sql = db.execAndGet("SELECT sql FROM sqlite_master WHERE name = 'prospects_fts'").getString();
+    EXPECT_NE(sql.find("columnsize = 0"), std::string::npos) << sql;
+  }
+  for (const auto& w : words) EXPECT_EQ(search(w), before[w]) << w << " (during or after the catch-up)";
+  ASSERT_TRUE(store_->catch_up_search_index(true));
+  SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT unindexed_from FROM bulk_mode").getInt64(), 0);
+  EXPECT_FALSE(db.tableExists("prospects_fts_docsize"));
+  for (const auto& w : words) EXPECT_EQ(search(w), before[w]) << w;
+  expect_search("Prénom7", before["Prénom7"].size());
 }
 
 // Indexes deferred by a job that will never build them (it failed, or is gone) are built when

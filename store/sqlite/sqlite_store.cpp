@@ -1603,6 +1603,7 @@ class SqliteStore final : public Store {
 
   // Prospect ids a chunk of the catch-up indexes, in one transaction: ~0.3 s of writing.
   static constexpr long long kSearchChunkIds = 50000;
+  static constexpr int kFtsAutomerge = 4;  // FTS5's default
 
   void catch_up_loop() {
     std::string error;
@@ -1628,6 +1629,15 @@ class SqliteStore final : public Store {
           more.bind(1, static_cast<int64_t>(to));
           bool left = more.executeStep();
           more.tryReset();
+          // FTS5 merges its index segments as they pile up, chunk after chunk. With automatic
+          // merging off until the last chunk (FTS5 still merges a level that reaches 16
+          // segments), a catch-up of 1M prospects writes ~1.5 s less, and searches afterwards
+          // are as fast (~20 segments, each term's lookup a few pages more). The setting is
+          // persistent and written in the chunk's transaction: a crash leaves it off only
+          // while a backlog is left, whose catch-up at the next start turns it on again.
+          auto& merge = c->q("prospect-fts-automerge");
+          merge.bind(1, left ? 0 : kFtsAutomerge);
+          merge.exec();
           auto& set = c->q("bulk-mode-set");
           set.bind(1, static_cast<int64_t>(left ? to : 0));
           set.exec();

@@ -107,3 +107,8 @@ SELECT id FROM prospects WHERE id >= ?1 ORDER BY id LIMIT 1;
 -- name: deferred-index-count
 -- How many indexes a load still defers.
 SELECT count(*) FROM deferred_indexes;
+
+-- name: prospect-fts-automerge
+-- FTS5's automatic merging of index segments (persistent): 0 while the catch-up writes its
+-- chunks, back to FTS5's default (4) with the last one.
+INSERT INTO prospects_fts (prospects_fts, rank) VALUES ('automerge', ?1);
