@@ -2659,6 +2659,11 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
+  // Before SQLite's first use in the process (later, SQLite refuses and keeps its defaults):
+  // no memory statistics, which took a global mutex around every allocation SQLite makes
+  // (~0.3 s of a 1M-row import's writer). Nothing here reads them.
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
   try {
     return std::unique_ptr<Store>(std::make_unique<SqliteStore>(options));
   } catch (const std::exception& e) {
