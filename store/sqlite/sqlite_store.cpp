@@ -63,6 +63,33 @@ class Connection {
     return *it->second;
   }
 
+  // A named query as SQLite's own statement, reset and with its bindings cleared: for the
+  // import's look-ups, which read a whole prospect for each row of a file imported again
+  // (SQLiteCpp's Column takes and drops a shared pointer for every value read).
+  sqlite3_stmt* raw(const std::string& name) {
+    auto it = raw_.find(name);
+    if (it == raw_.end()) {
+      const std::string& sql = q(name).getQuery();
+      sqlite3_stmt* st = nullptr;
+      int rc = sqlite3_prepare_v3(db_.getHandle(), sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                  &st, nullptr);
+      if (rc != SQLITE_OK) throw SQLite::Exception(db_.getHandle(), rc);
+      it = raw_.emplace(name, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>(st, sqlite3_finalize)).first;
+    }
+    sqlite3_stmt* st = it->second.get();
+    sqlite3_reset(st);  // its previous run's error was reported by step()
+    sqlite3_clear_bindings(st);
+    return st;
+  }
+
+  // Steps a raw statement: whether it gave a row; an error throws.
+  bool step(sqlite3_stmt* st) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw SQLite::Exception(db_.getHandle(), rc);
+  }
+
   // A statement for generated SQL, cached by its text.
   SQLite::Statement& dynamic(const std::string& sql) {
     auto it = dynamic_.find(sql);
@@ -79,6 +106,8 @@ class Connection {
   SQLite::Database db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> named_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> dynamic_;
+  // Declared last: finalized before the connection closes.
+  std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>> raw_;
 };
 
 class Pool {
@@ -315,8 +344,8 @@ void column_text_into(sqlite3_stmt* st, int i, std::optional<std::string>& dst) 
   else dst.emplace(reinterpret_cast<const char*>(t), n);
 }
 
-// Like read_prospect, into an existing prospect whose strings' memory is reused (streams);
-// tags are cleared, for the caller to fill.
+// Like read_prospect, into an existing prospect whose strings' memory is reused (streams, the
+// import's look-ups); tags are cleared, for the caller to fill.
 void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
   auto text = [&](int i, std::optional<std::string>& dst) { column_text_into(st, i, dst); };
   auto integer = [&](int i) -> std::optional<long long> {
@@ -355,7 +384,7 @@ void read_prospect_into(sqlite3_stmt* st, Prospect& p) {
   p.created_at = sqlite3_column_int64(st, 21);
   p.updated_at = sqlite3_column_int64(st, 22);
   p.last_contact_at = integer(23);
-  p.segment_id = integer(24);
+  if (sqlite3_column_count(st) > 24) p.segment_id = integer(24);  // the import's look-ups do not read it
   p.tags.clear();  // read separately
 }
 
@@ -388,54 +417,6 @@ void read_features_into(sqlite3_stmt* st, Prospect& p) {
 }
 
 // The same through a SQLiteCpp statement (a named query), into reused strings too.
-void read_prospect_into(SQLite::Statement& s, Prospect& p) {
-  auto text = [&](int i, std::optional<std::string>& dst) {
-    auto c = s.getColumn(i);
-    if (c.isNull()) {
-      dst.reset();
-      return;
-    }
-    std::string_view v(c.getText(), static_cast<size_t>(c.getBytes()));
-    if (dst) dst->assign(v);
-    else dst.emplace(v);
-  };
-  auto plain = [&](int i, std::string& dst) {
-    auto c = s.getColumn(i);
-    dst.assign(c.getText(), static_cast<size_t>(c.getBytes()));
-  };
-  p.id = s.getColumn(0).getInt64();
-  text(1, p.first_name);
-  text(2, p.last_name);
-  text(3, p.email);
-  text(4, p.phone);
-  text(5, p.company);
-  text(6, p.job_title);
-  text(7, p.sector);
-  text(8, p.city);
-  text(9, p.postal_code);
-  text(10, p.region);
-  plain(11, p.country);
-  text(12, p.company_size);
-  p.employees = col_int(s, 13);
-  if (auto c = s.getColumn(14); c.isNull()) p.annual_revenue.reset();
-  else p.annual_revenue = c.getDouble();
-  text(15, p.source);
-  plain(16, p.status);
-  text(17, p.owner);
-  text(18, p.notes);
-  {
-    auto c = s.getColumn(19);
-    size_t n = static_cast<size_t>(c.getBytes());
-    if (n <= 2) p.custom_fields.clear();  // "{}": the common case, without parsing
-    else p.custom_fields = custom_fields_from_json(std::string_view(c.getText(), n));
-  }
-  p.opted_out = s.getColumn(20).getInt() != 0;
-  p.created_at = s.getColumn(21).getInt64();
-  p.updated_at = s.getColumn(22).getInt64();
-  p.last_contact_at = col_int(s, 23);
-  p.tags.clear();  // read separately
-}
-
 // The WHERE clause of a filter. Column names are literals from this function; every value
 // is bound.
 struct Where {
@@ -1478,11 +1459,11 @@ class SqliteStore final : public Store {
           }
           ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
           if (b.policy == DuplicatePolicy::Skip) continue;
-          auto& get = c->q("prospect-get-for-import");
-          get.bind(1, static_cast<int64_t>(id));
-          get.executeStep();  // it exists: existing_id checked it in this transaction
+          sqlite3_stmt* get = c->raw("prospect-get-for-import");
+          sqlite3_bind_int64(get, 1, id);
+          c->step(get);  // it exists: existing_id checked it in this transaction
           read_prospect_into(get, existing);
-          get.tryReset();
+          sqlite3_reset(get);
           if (merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
           continue;
         }
@@ -1513,11 +1494,12 @@ class SqliteStore final : public Store {
             continue;
           }
         }
-        auto& find = in.email ? c->q("prospect-get-by-email") : c->q("prospect-get-by-phone");
-        find.bind(1, in.email ? *in.email : *in.phone);
-        bool found = find.executeStep();
+        sqlite3_stmt* find = c->raw(in.email ? "prospect-get-by-email" : "prospect-get-by-phone");
+        const std::string& key = in.email ? *in.email : *in.phone;
+        sqlite3_bind_text(find, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+        bool found = c->step(find);
         if (found) read_prospect_into(find, existing);
-        find.tryReset();
+        sqlite3_reset(find);
         if (!found) {
           insert_new(*c, in, now, now);
           ++n.inserted;
