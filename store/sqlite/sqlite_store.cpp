@@ -839,11 +839,12 @@ class SqliteStore final : public Store {
       if (!p.created_at) p.created_at = now;
       if (!p.updated_at) p.updated_at = now;
       WriteTx tx(c->db());
-      bump_version(*c);
+      const long long rev = bump_version(*c);
       if (email_taken_without_index(*c, p.email, 0))
         return fail(Error::Conflict("email", "un prospect existe déjà avec cet e-mail"));
       auto& s = c->q("prospect-insert");
       bind_prospect(s, p);
+      s.bind(24, static_cast<int64_t>(rev));
       try {
         s.exec();
       } catch (const SQLite::Exception& e) {
@@ -1021,7 +1022,7 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Result<long long> {
       auto c = bulk();
       WriteTx tx(c->db());
-      bump_version(*c);
+      const long long rev = bump_version(*c);
       KeysScope keyed(*this, *c);
       BulkMode mode(*c);
       long long inserted = 0;
@@ -1030,7 +1031,7 @@ class SqliteStore final : public Store {
         if (keyed) {
           if ((in.email || in.phone) && existing_id(*c, in)) continue;
           long long created = in.created_at ? in.created_at : now;
-          insert_new(*c, in, created, in.updated_at ? in.updated_at : created);
+          insert_new(*c, in, created, in.updated_at ? in.updated_at : created, rev);
           ++inserted;
           continue;
         }
@@ -1044,6 +1045,7 @@ class SqliteStore final : public Store {
         auto& s = c->q("prospect-insert-or-skip");
         long long created = in.created_at ? in.created_at : now;
         bind_prospect(s, in, created, in.updated_at ? in.updated_at : created);
+        s.bind(24, static_cast<int64_t>(rev));
         if (s.exec() == 0) continue;
         ++inserted;
         if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
@@ -1439,7 +1441,7 @@ class SqliteStore final : public Store {
     return guarded([&]() -> Result<ImportCounts> {
       auto c = bulk();
       WriteTx tx(c->db());
-      bump_version(*c);
+      const long long rev = bump_version(*c);
       KeysScope keyed(*this, *c);
       BulkMode mode(*c, b.defer_search);
       ImportCounts n;
@@ -1453,7 +1455,7 @@ class SqliteStore final : public Store {
           // Without the key indexes: the in-memory keys say, exactly, which prospect has the key.
           long long id = existing_id(*c, in);
           if (!id) {
-            insert_new(*c, in, now, now);
+            insert_new(*c, in, now, now, rev);
             ++n.inserted;
             continue;
           }
@@ -1488,6 +1490,7 @@ class SqliteStore final : public Store {
         if (in.email && !row.duplicate_in_file && insert_first) {
           auto& s = c->q("prospect-insert-or-skip");
           bind_prospect(s, in, now, now);
+          s.bind(24, static_cast<int64_t>(rev));
           if (s.exec() > 0) {
             if (!in.tags.empty()) write_tags(*c, c->db().getLastInsertRowid(), in.tags, false);
             ++n.inserted;
@@ -1501,7 +1504,7 @@ class SqliteStore final : public Store {
         if (found) read_prospect_into(find, existing);
         sqlite3_reset(find);
         if (!found) {
-          insert_new(*c, in, now, now);
+          insert_new(*c, in, now, now, rev);
           ++n.inserted;
           continue;
         }
@@ -1528,9 +1531,10 @@ class SqliteStore final : public Store {
 
   // Inserts a prospect known to be new, with its tags, and notes its keys when they are kept in
   // memory (a load without the key indexes). Returns its id.
-  long long insert_new(Connection& c, const Prospect& in, long long created, long long updated) {
+  long long insert_new(Connection& c, const Prospect& in, long long created, long long updated, long long rev) {
     auto& s = c.q("prospect-insert");
     bind_prospect(s, in, created, updated);
+    s.bind(24, static_cast<int64_t>(rev));
     s.exec();
     long long id = c.db().getLastInsertRowid();
     if (keys_.loaded()) keys_.note(id, in.email, in.phone);
@@ -2541,10 +2545,14 @@ class SqliteStore final : public Store {
     }
   }
 
-  void bump_version(Connection& c) {
+  // Returns the transaction's version, the `rev` of the prospects it writes.
+  long long bump_version(Connection& c) {
     auto& s = c.q("data-version-bump");
     s.bind(1, "prospects");
-    s.exec();
+    if (!s.executeStep()) throw std::logic_error("no prospects row in data_versions");
+    long long v = s.getColumn(0).getInt64();
+    s.tryReset();
+    return v;
   }
 
   long long data_version(Connection& c) {

@@ -2,20 +2,19 @@
 -- sqlite_store.cpp: only whitelisted column names, values always bound).
 
 -- name: prospect-insert
--- Inserts one prospect; the unique email index reports a duplicate.
+-- Inserts one prospect; the unique email index reports a duplicate. ?24 is the transaction's
+-- version (data-version-bump's): bound, not read in a subquery for every row (~0.5 µs a row).
 INSERT INTO prospects (first_name, last_name, email, phone, company, job_title, sector, city, postal_code,
   region, country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
   opted_out, created_at, updated_at, last_contact_at, rev)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-  (SELECT version FROM data_versions WHERE name = 'prospects'));
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24);
 
 -- name: prospect-insert-or-skip
 -- Inserts one prospect unless its email exists already (bulk loads).
 INSERT INTO prospects (first_name, last_name, email, phone, company, job_title, sector, city, postal_code,
   region, country, company_size, employees, annual_revenue, source, status, owner, notes, custom_fields,
   opted_out, created_at, updated_at, last_contact_at, rev)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-  (SELECT version FROM data_versions WHERE name = 'prospects'))
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
 ON CONFLICT DO NOTHING;
 
 -- name: prospect-update
@@ -62,7 +61,7 @@ SELECT version FROM data_versions WHERE name = ?1;
 -- name: data-version-bump
 -- Marks a data set changed; runs first in each writing transaction (rows written after it
 -- take the new version as their `rev`: see migrations/003).
-UPDATE data_versions SET version = version + 1 WHERE name = ?1;
+UPDATE data_versions SET version = version + 1 WHERE name = ?1 RETURNING version;
 
 -- name: prospect-id-by-email
 -- Whether a prospect has this e-mail (duplicates in imports).
