@@ -19,7 +19,7 @@ struct Config {
   int workers = 0;                    // job worker threads in `serve`; 0 = one per core
   long long job_lease_ms = 30000;     // a job whose worker is silent this long runs again
   long long max_upload_mb = 2048;     // CSV uploads larger than this are refused (413)
-  long long import_batch_rows = 20000; // rows per import transaction (each with its checkpoint)
+  long long import_batch_rows = 10000; // rows per import transaction (each with its checkpoint)
   long long import_bulk_min_mb = 8;     // imports of files this large into a small base build the list indexes after the load
   long long export_ttl_hours = 72;     // an export's file is deleted this long after it is ready
   long long export_chunk_rows = 5000;  // prospects an export reads per chunk

@@ -13,7 +13,7 @@ namespace mimicom {
 
 struct TaskSettings {
   std::string data_dir;            // uploads, temporary files
-  long long import_batch_rows = 20000;  // rows committed per transaction (with the checkpoint)
+  long long import_batch_rows = 10000;  // rows committed per transaction (with the checkpoint)
   long long export_ttl_hours = 72;      // an export's file is deleted this long after it is ready
   long long export_chunk_rows = 5000;   // prospects read per chunk (one short read transaction)
   long long segment_batch_rows = 100000;  // segment ids written per transaction (with the checkpoint)

@@ -329,6 +329,10 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<Pending> ready;
+  // Batches written, handed back to the reader to free: destroying their prospects took the
+  // writer, the stage that sets the pace, ~1.4 s of a 1M-row load. The reader frees them when
+  // its batch is full, before it waits for the writer (it is the faster of the two).
+  std::deque<Pending> spent;
   bool reader_done = false, reader_stop = false;
   auto fresh = [&](uint64_t end, uint64_t line) {
     Pending p;
@@ -352,6 +356,13 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
     }
     Pending cur = fresh(pr.offset, pr.line);
     auto hand_over = [&]() -> bool {
+      {
+        std::deque<Pending> written;
+        {
+          std::lock_guard lock(mu);
+          written.swap(spent);
+        }
+      }  // freed here, outside the lock
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return ready.size() < 1 || reader_stop; });
       if (reader_stop) return false;
@@ -437,6 +448,10 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
     if (!commit(p)) {
       ok = false;
       break;
+    }
+    {
+      std::lock_guard lock(mu);
+      spent.push_back(std::move(p));
     }
     if (ctx.should_stop()) {
       std::lock_guard lock(mu);

@@ -6,6 +6,7 @@
 namespace mimicom {
 
 std::string custom_fields_to_json(const CustomFields& fields) {
+  if (fields.empty()) return "{}";  // most prospects: written for each row of an import
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : fields) j[k] = v;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
