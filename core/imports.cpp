@@ -289,7 +289,10 @@ ImportRowConverter::ImportRowConverter(std::vector<std::string> header, std::vec
                                        std::string default_owner)
     : header_(std::move(header)), targets_(std::move(targets)), default_owner_(std::move(default_owner)) {
   targets_.resize(header_.size());
-  for (const auto& t : targets_) bits_.push_back(import_field_bit(t));
+  for (const auto& t : targets_) {
+    bits_.push_back(import_field_bit(t));
+    text_.push_back(prospect_text_rule(t));
+  }
 }
 
 bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportReject& reject) const {
@@ -323,6 +326,8 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   input.reserve(header_.size() + 1);
   std::vector<std::pair<std::string, std::string>> custom;
   std::vector<std::string> problems;
+  Prospect base;
+  if (!default_owner_.empty()) base.owner = default_owner_;
   row.given = 0;
   for (size_t i = 0; i < header_.size(); ++i) {
     const std::string& target = targets_[i];
@@ -341,7 +346,19 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
       continue;
     }
     row.given |= bit;
-    if (bit == kStatus) {
+    if (const auto& rule = text_[i]) {
+      // Straight into the prospect, by the rule apply_prospect_input applies to a string.
+      std::string_view t = trimmed(cell);
+      if (utf8_length(t) > rule->max) {
+        auto label = field_labels().find(target);
+        problems.push_back((label == field_labels().end() ? target : label->second) + " : " +
+                           prospect_text_too_long(rule->max));
+        continue;
+      }
+      auto& dst = base.*rule->member;
+      if (dst) dst->assign(t);
+      else dst.emplace(t);
+    } else if (bit == kStatus) {
       input.emplace_back(target, status_code(trim(cell)));
     } else if (bit == kCompanySize) {
       input.emplace_back(target, company_size_code(trim(cell)));
@@ -365,8 +382,6 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   if (!custom.empty()) {
     input.emplace_back("custom_fields", std::move(custom));
   }
-  Prospect base;
-  if (!default_owner_.empty()) base.owner = default_owner_;
   auto p = apply_prospect_input(std::move(base), input);
   if (!p) {
     for (const auto& f : p.error().fields) {

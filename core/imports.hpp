@@ -15,6 +15,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/models/import.hpp"
+#include "core/prospects.hpp"
 
 namespace mimicom {
 
@@ -67,6 +68,7 @@ class ImportRowConverter {
   std::vector<std::string> header_;
   std::vector<std::string> targets_;
   std::vector<uint32_t> bits_;  // import_field_bit of each target
+  std::vector<std::optional<ProspectTextRule>> text_;  // plain text targets, set without an input
   std::string default_owner_;
 };
 

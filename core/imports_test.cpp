@@ -175,3 +175,54 @@ TEST(MergeDuplicate, PoliciesAndWhatAnImportNeverUndoes) {
 
 }  // namespace
 }  // namespace mimicom
+
+namespace mimicom {
+namespace {
+
+// The plain text columns are set without going through a ProspectInput: the same values and
+// the same limits as apply_prospect_input, for each of them.
+TEST(ImportRowConverter, TextColumnsFollowTheRulesOfTheApi) {
+  const std::vector<std::string> fields = {"first_name", "last_name", "company", "job_title", "sector", "city",
+                                           "postal_code", "region", "source", "owner", "notes"};
+  std::vector<std::string> header = {"E"}, targets = {"email"}, cells = {"a@b.fr"};
+  ProspectInput input = {{"email", std::string("a@b.fr")}};
+  for (const auto& f : fields) {
+    header.push_back("col " + f);
+    targets.push_back(f);
+    cells.push_back("  é " + f + " \t");
+    input.emplace_back(f, "  é " + f + " \t");
+  }
+  ImportRowConverter conv(header, targets, "moi@x.fr");
+  ImportRow row;
+  ImportReject rej;
+  ASSERT_TRUE(conv.convert(record(cells), row, rej)) << rej.reason;
+  auto api = apply_prospect_input(Prospect{}, input);
+  ASSERT_TRUE(api);
+  for (const auto& f : fields) {
+    auto rule = prospect_text_rule(f);
+    ASSERT_TRUE(rule) << f;
+    EXPECT_EQ(row.prospect.*rule->member, (*api).*rule->member) << f;
+    EXPECT_EQ(row.prospect.*rule->member, "é " + f) << f;
+  }
+  // At the limit passes, one character more is refused with the API's message.
+  for (const auto& f : fields) {
+    auto rule = prospect_text_rule(f);
+    ImportRowConverter one({"E", "T"}, {"email", f}, "");
+    std::string at(rule->max - 1, 'x');
+    at = "é" + at;  // counted in characters, not bytes
+    EXPECT_TRUE(one.convert(record({"a@b.fr", at}), row, rej)) << f << ": " << rej.reason;
+    EXPECT_FALSE(one.convert(record({"a@b.fr", at + "y"}), row, rej)) << f;
+    auto refused = apply_prospect_input(Prospect{}, {{"email", std::string("a@b.fr")}, {f, at + "y"}});
+    ASSERT_FALSE(refused) << f;
+    EXPECT_NE(rej.reason.find(refused.error().fields[0].message), std::string::npos) << rej.reason;
+  }
+  // The owner: the importing user's unless the row names one.
+  ImportRowConverter owned({"E", "Commercial"}, {"email", "owner"}, "moi@x.fr");
+  ASSERT_TRUE(owned.convert(record({"a@b.fr", "  "}), row, rej));
+  EXPECT_EQ(row.prospect.owner, "moi@x.fr");
+  ASSERT_TRUE(owned.convert(record({"a@b.fr", " lui@x.fr "}), row, rej));
+  EXPECT_EQ(row.prospect.owner, "lui@x.fr");
+}
+
+}  // namespace
+}  // namespace mimicom

@@ -14,6 +14,7 @@ namespace {
 
 constexpr size_t kMaxText = 255;
 constexpr size_t kMaxNotes = 20000;
+constexpr size_t kMaxPostalCode = 16;
 constexpr size_t kMaxTags = 50;
 constexpr size_t kMaxCustomFields = 100;
 
@@ -24,12 +25,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-// Counts UTF-8 code points, so length limits are in characters, as a user counts them.
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 struct Validator {
   std::vector<FieldError> errors;
@@ -52,7 +47,7 @@ struct Validator {
       return false;
     }
     if (utf8_length(s) > max) {
-      add(field, "trop long (" + std::to_string(max) + " caractères au plus)");
+      add(field, prospect_text_too_long(max));
       return false;
     }
     if (s.empty())
@@ -184,6 +179,28 @@ std::optional<Field> field_of(std::string_view name) {
 
 }  // namespace
 
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string prospect_text_too_long(size_t max) { return "trop long (" + std::to_string(max) + " caractères au plus)"; }
+
+std::optional<ProspectTextRule> prospect_text_rule(std::string_view field) {
+  static const std::pair<std::string_view, ProspectTextRule> kRules[] = {
+      {"first_name", {&Prospect::first_name, kMaxText}}, {"last_name", {&Prospect::last_name, kMaxText}},
+      {"company", {&Prospect::company, kMaxText}},       {"job_title", {&Prospect::job_title, kMaxText}},
+      {"sector", {&Prospect::sector, kMaxText}},         {"city", {&Prospect::city, kMaxText}},
+      {"postal_code", {&Prospect::postal_code, kMaxPostalCode}},
+      {"region", {&Prospect::region, kMaxText}},         {"source", {&Prospect::source, kMaxText}},
+      {"owner", {&Prospect::owner, kMaxText}},           {"notes", {&Prospect::notes, kMaxNotes}},
+  };
+  for (const auto& [name, rule] : kRules)
+    if (name == field) return rule;
+  return std::nullopt;
+}
+
 Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
   Validator v;
   uint32_t seen = 0;  // the fields given so far, a bit each
@@ -216,7 +233,7 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
     else if (f == Field::JobTitle) v.text(name, value, p.job_title);
     else if (f == Field::Sector) v.text(name, value, p.sector);
     else if (f == Field::City) v.text(name, value, p.city);
-    else if (f == Field::PostalCode) v.text(name, value, p.postal_code, 16);
+    else if (f == Field::PostalCode) v.text(name, value, p.postal_code, kMaxPostalCode);
     else if (f == Field::Region) v.text(name, value, p.region);
     else if (f == Field::Source) v.text(name, value, p.source);
     else if (f == Field::Owner) v.text(name, value, p.owner);

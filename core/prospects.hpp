@@ -28,6 +28,21 @@ using ProspectInput = std::vector<std::pair<std::string, FieldValue>>;
 // normalised prospect; ids and timestamps are left to the caller. Unknown fields are errors.
 Result<Prospect> apply_prospect_input(Prospect base, const ProspectInput& input);
 
+// A plain text field of a prospect (first_name, last_name, company, job_title, sector, city,
+// postal_code, region, source, owner, notes) with its length limit in characters: what
+// apply_prospect_input checks for a string given to it, for a caller that sets such a field
+// straight from a text (the import's converter, which would otherwise copy each cell twice
+// more). nullopt for any other field.
+struct ProspectTextRule {
+  std::optional<std::string> Prospect::*member;
+  size_t max;
+};
+std::optional<ProspectTextRule> prospect_text_rule(std::string_view field);
+// The message for a text longer than `max` characters.
+std::string prospect_text_too_long(size_t max);
+// Counts UTF-8 code points (limits are in characters, as a user counts them).
+size_t utf8_length(std::string_view s);
+
 // The filter model shared by the prospect list, bulk actions, KPIs and exports.
 // Each vector holds alternatives (OR); different fields combine with AND.
 struct ProspectFilter {
