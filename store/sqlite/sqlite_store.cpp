@@ -63,10 +63,23 @@ class Connection {
     return *it->second;
   }
 
+  // A raw statement in use, reset when it goes (its read snapshot ends with it, error or not).
+  class RawStatement {
+   public:
+    explicit RawStatement(sqlite3_stmt* st) : st_(st) {}
+    ~RawStatement() { sqlite3_reset(st_); }
+    RawStatement(const RawStatement&) = delete;
+    RawStatement& operator=(const RawStatement&) = delete;
+    operator sqlite3_stmt*() const { return st_; }
+
+   private:
+    sqlite3_stmt* st_;
+  };
+
   // A named query as SQLite's own statement, reset and with its bindings cleared: for the
   // import's look-ups, which read a whole prospect for each row of a file imported again
   // (SQLiteCpp's Column takes and drops a shared pointer for every value read).
-  sqlite3_stmt* raw(const std::string& name) {
+  RawStatement raw(const std::string& name) {
     auto it = raw_.find(name);
     if (it == raw_.end()) {
       const std::string& sql = q(name).getQuery();
@@ -77,9 +90,8 @@ class Connection {
       it = raw_.emplace(name, std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>(st, sqlite3_finalize)).first;
     }
     sqlite3_stmt* st = it->second.get();
-    sqlite3_reset(st);  // its previous run's error was reported by step()
     sqlite3_clear_bindings(st);
-    return st;
+    return RawStatement(st);
   }
 
   // Steps a raw statement: whether it gave a row; an error throws.
@@ -416,7 +428,6 @@ void read_features_into(sqlite3_stmt* st, Prospect& p) {
   p.tags.clear();
 }
 
-// The same through a SQLiteCpp statement (a named query), into reused strings too.
 // The WHERE clause of a filter. Column names are literals from this function; every value
 // is bound.
 struct Where {
@@ -1461,11 +1472,12 @@ class SqliteStore final : public Store {
           }
           ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
           if (b.policy == DuplicatePolicy::Skip) continue;
-          sqlite3_stmt* get = c->raw("prospect-get-for-import");
-          sqlite3_bind_int64(get, 1, id);
-          c->step(get);  // it exists: existing_id checked it in this transaction
-          read_prospect_into(get, existing);
-          sqlite3_reset(get);
+          {
+            auto get = c->raw("prospect-get-for-import");
+            sqlite3_bind_int64(get, 1, id);
+            c->step(get);  // it exists: existing_id checked it in this transaction
+            read_prospect_into(get, existing);
+          }
           if (merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
           continue;
         }
@@ -1497,12 +1509,14 @@ class SqliteStore final : public Store {
             continue;
           }
         }
-        sqlite3_stmt* find = c->raw(in.email ? "prospect-get-by-email" : "prospect-get-by-phone");
-        const std::string& key = in.email ? *in.email : *in.phone;
-        sqlite3_bind_text(find, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-        bool found = c->step(find);
-        if (found) read_prospect_into(find, existing);
-        sqlite3_reset(find);
+        bool found;
+        {
+          auto find = c->raw(in.email ? "prospect-get-by-email" : "prospect-get-by-phone");
+          const std::string& key = in.email ? *in.email : *in.phone;
+          sqlite3_bind_text(find, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+          found = c->step(find);
+          if (found) read_prospect_into(find, existing);
+        }
         if (!found) {
           insert_new(*c, in, now, now, rev);
           ++n.inserted;
