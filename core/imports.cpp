@@ -90,13 +90,7 @@ const std::map<std::string, std::string, std::less<>>& synonyms() {
   return m;
 }
 
-std::string_view trimmed(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
-  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  return s.substr(b, e - b);
-}
-std::string trim(std::string_view s) { return std::string(trimmed(s)); }
+std::string trim(std::string_view s) { return std::string(trimmed(s)); }  // trimmed: core/prospects
 
 const std::map<std::string, std::string>& field_labels() {
   static const std::map<std::string, std::string> m = {
@@ -326,6 +320,11 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   input.reserve(header_.size() + 1);
   std::vector<std::pair<std::string, std::string>> custom;
   std::vector<std::string> problems;
+  // A problem with a field, named as the user sees it ("ville : …").
+  auto problem = [&](const std::string& field, const std::string& message) {
+    auto label = field_labels().find(field);
+    problems.push_back((label == field_labels().end() ? field : label->second) + " : " + message);
+  };
   Prospect base;
   if (!default_owner_.empty()) base.owner = default_owner_;
   row.given = 0;
@@ -350,9 +349,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
       // Straight into the prospect, by the rule apply_prospect_input applies to a string.
       std::string_view t = trimmed(cell);
       if (utf8_length(t) > rule->max) {
-        auto label = field_labels().find(target);
-        problems.push_back((label == field_labels().end() ? target : label->second) + " : " +
-                           prospect_text_too_long(rule->max));
+        problem(target, prospect_text_too_long(rule->max));
         continue;
       }
       auto& dst = base.*rule->member;
@@ -384,10 +381,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   }
   auto p = apply_prospect_input(std::move(base), input);
   if (!p) {
-    for (const auto& f : p.error().fields) {
-      auto label = field_labels().find(f.field);
-      problems.push_back((label == field_labels().end() ? f.field : label->second) + " : " + f.message);
-    }
+    for (const auto& f : p.error().fields) problem(f.field, f.message);
     // "e-mail or phone required" is reported on both fields: once is enough.
     problems.erase(std::unique(problems.begin(), problems.end(),
                                [](const std::string& a, const std::string& b) {

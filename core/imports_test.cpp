@@ -173,12 +173,6 @@ TEST(MergeDuplicate, PoliciesAndWhatAnImportNeverUndoes) {
   EXPECT_EQ(changed, 0u);
 }
 
-}  // namespace
-}  // namespace mimicom
-
-namespace mimicom {
-namespace {
-
 // The plain text columns are set without going through a ProspectInput: the same values and
 // the same limits as apply_prospect_input, for each of them.
 TEST(ImportRowConverter, TextColumnsFollowTheRulesOfTheApi) {

@@ -18,13 +18,7 @@ constexpr size_t kMaxPostalCode = 16;
 constexpr size_t kMaxTags = 50;
 constexpr size_t kMaxCustomFields = 100;
 
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
-  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  return std::string(s.substr(b, e - b));
-}
-
+std::string trim(std::string_view s) { return std::string(trimmed(s)); }
 
 struct Validator {
   std::vector<FieldError> errors;
@@ -178,6 +172,13 @@ std::optional<Field> field_of(std::string_view name) {
 }
 
 }  // namespace
+
+std::string_view trimmed(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
+  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
+  return s.substr(b, e - b);
+}
 
 size_t utf8_length(std::string_view s) {
   size_t n = 0;

@@ -42,6 +42,9 @@ std::optional<ProspectTextRule> prospect_text_rule(std::string_view field);
 std::string prospect_text_too_long(size_t max);
 // Counts UTF-8 code points (limits are in characters, as a user counts them).
 size_t utf8_length(std::string_view s);
+// The trimming of every text field: bytes up to the space (control characters included) off
+// both ends.
+std::string_view trimmed(std::string_view s);
 
 // The filter model shared by the prospect list, bulk actions, KPIs and exports.
 // Each vector holds alternatives (OR); different fields combine with AND.

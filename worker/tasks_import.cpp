@@ -357,13 +357,12 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
     }
     Pending cur = fresh(pr.offset, pr.line);
     auto hand_over = [&]() -> bool {
+      std::deque<Pending> written;
       {
-        std::deque<Pending> written;
-        {
-          std::lock_guard lock(mu);
-          written.swap(spent);
-        }
-      }  // freed here, outside the lock
+        std::lock_guard lock(mu);
+        written.swap(spent);
+      }
+      written.clear();  // freed here, outside the lock
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return ready.size() < 1 || reader_stop; });
       if (reader_stop) return false;

@@ -7,19 +7,13 @@
 #include "api/http.hpp"
 #include "api/job_json.hpp"
 #include "core/clock.hpp"
+#include "core/prospects.hpp"
 #include "core/segment_features.hpp"
 #include "core/segmentation.hpp"
 
 namespace mimicom::api {
 
 namespace {
-
-// Characters, not bytes: "é" is one (UTF-8 continuation bytes are not counted).
-size_t characters(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 std::string trimmed(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -103,7 +97,7 @@ Result<Reply> create(Context& c) {
   if (!params) errors = params.error().fields;
   std::string name;
   if (body->contains("name") && !(*body)["name"].is_null()) {
-    if (!(*body)["name"].is_string() || characters((*body)["name"].get<std::string>()) > 120)
+    if (!(*body)["name"].is_string() || utf8_length((*body)["name"].get<std::string>()) > 120)
       errors.push_back({"name", "texte de 120 caractères au plus attendu"});
     else name = trimmed((*body)["name"].get<std::string>());
   }
@@ -171,14 +165,14 @@ Result<Reply> update_segment(Context& c) {
   if (body->contains("name")) {
     const auto& v = (*body)["name"];
     if (v.is_null()) name = "";
-    else if (!v.is_string() || characters(v.get<std::string>()) > 80)
+    else if (!v.is_string() || utf8_length(v.get<std::string>()) > 80)
       errors.push_back({"name", "texte de 80 caractères au plus attendu"});
     else name = trimmed(v.get<std::string>());  // blank: back to the generated name
   }
   if (body->contains("description")) {
     const auto& v = (*body)["description"];
     if (v.is_null()) description = "";
-    else if (!v.is_string() || characters(v.get<std::string>()) > 500)
+    else if (!v.is_string() || utf8_length(v.get<std::string>()) > 500)
       errors.push_back({"description", "texte de 500 caractères au plus attendu"});
     else description = trimmed(v.get<std::string>());
   }
