@@ -104,3 +104,26 @@ test('the ticked rows export as XLSX', async () => {
   assert.deepEqual(dialogs, []);
   assert.deepEqual(pageErrors, []);
 });
+
+test('the Exports page comes back by itself after the server did not answer', async () => {
+  // The first request for the list is refused as by a server that is restarting; the page says
+  // so, then reads the list again without a reload.
+  let refused = 0;
+  const pattern = (u) => u.pathname === '/api/v1/exports';
+  await page.route(pattern, (route) => {
+    if (route.request().method() === 'GET' && refused === 0) {
+      refused++;
+      return route.abort('connectionrefused');
+    }
+    return route.fallback();
+  });
+  try {
+    await page.goto(`${server.base}/exports`);
+    await page.getByRole('alert').filter({ hasText: 'Le serveur ne répond pas' }).waitFor();
+    await page.getByTestId('exports-table').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByRole('alert').count(), 0, 'the error is gone once the list is read');
+    assert.equal(refused, 1);
+  } finally {
+    await page.unroute(pattern);
+  }
+});

@@ -1,5 +1,6 @@
 // The exports of the user (all of them for an admin): state, progress while the job runs,
-// and the download link once the file is ready. Refreshed every second while one is running.
+// and the download link once the file is ready. Refreshed every second while one is running,
+// and after a failed request.
 import { useEffect, useState } from 'react';
 import * as api from '../api';
 import { describeError } from '../components/errors';
@@ -12,26 +13,32 @@ export function Exports() {
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
 
+  // One request at a time: the next is planned once this one has answered, every second while
+  // an export is under way, and again after a failed request (the server may be restarting), so
+  // the page never stays on an old state.
   useEffect(() => {
     const ctl = new AbortController();
+    let timer: number | undefined;
+    const again = (ms: number) => {
+      timer = window.setTimeout(() => setTick((n) => n + 1), ms);
+    };
     api.listExports(ctl.signal).then(
       (list) => {
         setItems(list);
         setError(null);
+        if (list.some(exportPending)) again(1000);
       },
       (e) => {
-        if (!ctl.signal.aborted) setError(describeError(e));
+        if (ctl.signal.aborted) return;
+        setError(describeError(e));
+        again(3000);
       },
     );
-    return () => ctl.abort();
+    return () => {
+      ctl.abort();
+      window.clearTimeout(timer);
+    };
   }, [tick]);
-
-  const pending = (items ?? []).some(exportPending);
-  useEffect(() => {
-    if (!pending) return;
-    const id = window.setTimeout(() => setTick((n) => n + 1), 1000);
-    return () => window.clearTimeout(id);
-  }, [pending, items]);
 
   return (
     <div className="page exports-page">

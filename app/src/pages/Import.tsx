@@ -527,7 +527,9 @@ function RecentImports({ reloadKey, currentId }: { reloadKey: number; currentId:
           if (list.some((i) => i.job && isActive(i.job))) timer = window.setTimeout(load, 3000);
         },
         (e) => {
-          if (!ctrl.signal.aborted) setError(describeError(e));
+          if (ctrl.signal.aborted) return;
+          setError(describeError(e));
+          timer = window.setTimeout(load, 5000); // the server may be restarting
         },
       );
     };

@@ -406,7 +406,9 @@ function RunHistory({ who }: { who: Who }) {
           if (res.items.some(hasActiveJob)) timer = window.setTimeout(load, 2000);
         },
         (e) => {
-          if (!ctrl.signal.aborted) setError(describeError(e));
+          if (ctrl.signal.aborted) return;
+          setError(describeError(e));
+          timer = window.setTimeout(load, 5000); // the server may be restarting
         },
       );
     load();
@@ -519,16 +521,23 @@ function RunView({ id, who }: { id: number; who: Who }) {
 
   useEffect(() => {
     const ctrl = new AbortController();
+    let timer: number | undefined;
     api.getSegmentation(id, ctrl.signal).then(
       (r) => {
         setRun(r);
         setError('');
       },
       (e) => {
-        if (!ctrl.signal.aborted) setError(describeError(e));
+        if (ctrl.signal.aborted) return;
+        setError(describeError(e));
+        // A run that is gone stays gone; any other failure (the server restarting) is retried.
+        if (!(e instanceof ApiError && e.status === 404)) timer = window.setTimeout(() => setReload((n) => n + 1), 5000);
       },
     );
-    return () => ctrl.abort();
+    return () => {
+      ctrl.abort();
+      window.clearTimeout(timer);
+    };
   }, [id, reload]);
 
   // A run still "running" after its job ended (the job's end is written first), or without a
