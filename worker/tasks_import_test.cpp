@@ -679,6 +679,8 @@ TEST_F(ImportTask, SearchIsRightWhileTheSearchIndexCatchesUpAndAfterARestart) {
   // The catch-up turns FTS5's automatic merging off while it writes, and on again at its end.
   SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT v FROM prospects_fts_config WHERE k = 'automerge'").getInt(), 4);
+  // Then it merges the index into one segment (the writers above and its chunks had made several).
+  EXPECT_EQ(db.execAndGet("SELECT count(DISTINCT segid) FROM prospects_fts_idx").getInt(), 1);
 }
 
 // A base made before migration 008 (its full-text index kept column sizes): the upgrade makes

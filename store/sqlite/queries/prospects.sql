@@ -107,6 +107,11 @@ SELECT id FROM prospects WHERE id >= ?1 ORDER BY id LIMIT 1;
 -- How many indexes a load still defers.
 SELECT count(*) FROM deferred_indexes;
 
+-- name: prospect-fts-merge
+-- A step of merging the full-text index's segments into one: ?1 is minus the pages to write
+-- (negative: segments of every level, as 'optimize' does). See compact_search_index.
+INSERT INTO prospects_fts (prospects_fts, rank) VALUES ('merge', ?1);
+
 -- name: prospect-fts-automerge
 -- FTS5's automatic merging of index segments (persistent): 0 while the catch-up writes its
 -- chunks, back to FTS5's default (4) with the last one.
