@@ -161,6 +161,12 @@ class Store {
   virtual Result<ImportCounts> import_batch(const ImportBatch& b, const JobFence& fence,
                                             const std::function<std::string(const ImportCounts&)>& checkpoint,
                                             long long done, long long total, long long now_ms) = 0;
+  // Hints for import_batch, looked up on the caller's thread (an import's reader, while the
+  // writer writes the batch before it): sets the known_id of each row that has an e-mail and
+  // no earlier row of the file with its key. import_batch checks a hint against the row's
+  // e-mail in its own transaction before it trusts it, so a hint made stale by another writer
+  // costs a look-up, never a wrong merge. A store may leave the rows as they are.
+  virtual void find_known_prospects(ImportBatch&) {}
   // Bulk loads into a small base: keeping every list index up to date row by row costs a load
   // more than building them once, sorted, after it. When the base holds at most
   // `max_existing` prospects and no other job has deferred indexes, drops the indexes of

@@ -334,11 +334,13 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
   // its batch is full, before it waits for the writer (it is the faster of the two).
   std::deque<Pending> spent;
   bool reader_done = false, reader_stop = false;
+  // Read by the reader thread, while this one updates `pr` after each batch.
+  const bool bulk_load = pr.bulk;
   auto fresh = [&](uint64_t end, uint64_t line) {
     Pending p;
     p.batch.import_id = imp->id;
     p.batch.policy = *policy;
-    p.batch.defer_search = pr.bulk;
+    p.batch.defer_search = bulk_load;
     p.batch.rows.reserve(static_cast<size_t>(settings.import_batch_rows));
     p.end = end;
     p.line = line;
@@ -356,6 +358,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       });
     }
     Pending cur = fresh(pr.offset, pr.line);
+    bool writer_behind = false;  // the last batch waited for the writer
     auto hand_over = [&]() -> bool {
       std::deque<Pending> written;
       {
@@ -363,7 +366,13 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
         written.swap(spent);
       }
       written.clear();  // freed here, outside the lock
+      // While the writer is still busy with the batch before, the look-ups of this one (they
+      // take it ~1 µs a row off the writer's work). Only then: when the writer waits for the
+      // reader instead, they would slow the import down (a re-import with `skip`: 5.8/6.8 s
+      // without, 8.2/7.4 s with).
+      if (!bulk_load && writer_behind) ctx.store().find_known_prospects(cur.batch);
       std::unique_lock lock(mu);
+      writer_behind = !ready.empty();
       cv.wait(lock, [&] { return ready.size() < 1 || reader_stop; });
       if (reader_stop) return false;
       uint64_t end = cur.end, line = cur.line;

@@ -611,6 +611,64 @@ TEST_F(ImportTask, WritersDuringABulkLoadWithoutTheKeyIndexesKeepEveryRule) {
   EXPECT_TRUE(prospect_indexes().contains("prospects_email"));
 }
 
+// The reader's hints (Store::find_known_prospects) are checked against the row's e-mail before
+// the writer trusts them: a hint made stale by another writer between the look-up and the
+// batch costs a look-up, never a wrong merge nor a doubled prospect.
+TEST_F(ImportTask, TheReadersHintsAreRightAndAStaleOneNeverMergesIntoTheWrongProspect) {
+  auto make = [&](const std::string& email) {
+    Prospect p;
+    p.email = email;
+    auto r = store_->create_prospect(p);
+    EXPECT_TRUE(r) << email;
+    return r ? r->id : 0;
+  };
+  const long long a = make("a@x.fr"), b = make("b@x.fr");
+  auto row = [&](const std::string& email, const std::string& city) {
+    ImportRow r;
+    r.prospect.email = email;
+    r.prospect.city = city;
+    r.given = import_field_bit("email") | import_field_bit("city");
+    return r;
+  };
+  ImportBatch batch;
+  batch.policy = DuplicatePolicy::FillEmpty;
+  batch.rows = {row("a@x.fr", "Paris"), row("b@x.fr", "Brest"), row("c@x.fr", "Caen"), row("d@x.fr", "Dijon")};
+  ImportRow earlier = row("a@x.fr", "Autre");
+  earlier.duplicate_in_file = true;
+  batch.rows.push_back(earlier);
+  store_->find_known_prospects(batch);
+  std::vector<long long> hints;
+  for (const auto& r : batch.rows) hints.push_back(r.known_id);
+  EXPECT_EQ(hints, (std::vector<long long>{a, b, 0, 0, -1})) << "a row with an earlier one in the file is not looked up";
+
+  // Then other writers: c comes, and the hints of a and d name prospects that do not have their e-mail.
+  const long long c = make("c@x.fr");
+  batch.rows[0].known_id = b;
+  batch.rows[3].known_id = a;
+  batch.rows.pop_back();
+  ImportFile f;
+  f.file_name = "hints.csv";
+  f.path = (dir_ / "hints.csv").string();
+  auto imp = store_->create_import(f);
+  ASSERT_TRUE(imp);
+  batch.import_id = imp->id;
+  auto job = store_->start_import(imp->id, "{}", "fill_empty", {"import", json{{"import_id", imp->id}}.dump()}, 0);
+  ASSERT_TRUE(job);
+  auto taken = queue_->take("w", std::chrono::milliseconds(0));
+  ASSERT_TRUE(taken && *taken);
+  JobFence fence{(*taken)->id, (*taken)->attempt};
+  auto n = store_->import_batch(batch, fence, [](const ImportCounts&) { return std::string("{}"); }, 1, 1, 0);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(n->inserted, 1);
+  EXPECT_EQ(n->duplicates_existing, 3);
+  EXPECT_EQ(n->updated, 3);
+  EXPECT_EQ(all().size(), 4u);
+  EXPECT_EQ(store_->get_prospect(a)->city, "Paris");
+  EXPECT_EQ(store_->get_prospect(b)->city, "Brest");
+  EXPECT_EQ(store_->get_prospect(c)->city, "Caen");
+  EXPECT_EQ(by_email("d@x.fr")->city, "Dijon");
+}
+
 // A bulk load leaves its prospects out of the full-text index until the store's catch-up
 // indexes them: meanwhile search answers as the index will (a scan of the rows left out),
 // other writers keep the index right, and a restart takes the catch-up up again.

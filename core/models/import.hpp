@@ -38,6 +38,9 @@ struct ImportRow {
   Prospect prospect;
   uint32_t given = 0;               // the fields this row gives a value for (import_field_bit)
   bool duplicate_in_file = false;   // an earlier row of the file has the same key
+  // The prospect that had this row's e-mail when the import's reader looked (0: none; -1: not
+  // looked up). A hint only: see Store::find_known_prospects.
+  long long known_id = -1;
   // Cells rewritten into their normal form: an e-mail's case or spaces, a phone into E.164,
   // a status, company size or country given by its label.
   int fixed = 0;

@@ -1500,10 +1500,31 @@ class SqliteStore final : public Store {
             continue;
           }
         }
+        // The reader's hint (find_known_prospects): the prospect that had this e-mail then,
+        // trusted when it has it still. The unique index makes it the only one.
+        if (row.known_id > 0) {
+          bool same = false;
+          {
+            auto get = c->raw("prospect-get-for-import");
+            sqlite3_bind_int64(get, 1, row.known_id);
+            if (c->step(get)) {
+              const auto* e = sqlite3_column_text(get, 3);
+              same = e && std::string_view(reinterpret_cast<const char*>(e),
+                                           static_cast<size_t>(sqlite3_column_bytes(get, 3))) == *in.email;
+              if (same && b.policy != DuplicatePolicy::Skip) read_prospect_into(get, existing);
+            }
+          }
+          if (same) {
+            ++n.duplicates_existing;  // hints are looked up for rows without an earlier one in the file
+            if (b.policy != DuplicatePolicy::Skip && merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
+            continue;
+          }
+        }
         // New rows: the insert is the lookup (the unique e-mail index refuses a duplicate), so
         // try it first, and look the prospect up only when it exists. While most rows turn
-        // out to exist (a file imported again), look up first instead.
-        bool insert_first = n.duplicates_existing * 2 <= n.inserted + 8;
+        // out to exist (a file imported again), look up first instead; a hint saying that no
+        // prospect had the e-mail tries the insert first.
+        bool insert_first = row.known_id == 0 || n.duplicates_existing * 2 <= n.inserted + 8;
         if (in.email && !row.duplicate_in_file && insert_first) {
           auto& s = c->q("prospect-insert-or-skip");
           bind_new_prospect(s, in, rev, now, now);
@@ -1519,7 +1540,7 @@ class SqliteStore final : public Store {
           const std::string& key = in.email ? *in.email : *in.phone;
           sqlite3_bind_text(find, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
           found = c->step(find);
-          if (found) read_prospect_into(find, existing);
+          if (found && b.policy != DuplicatePolicy::Skip) read_prospect_into(find, existing);
         }
         if (!found) {
           insert_new(*c, in, now, now, rev);
@@ -1545,6 +1566,27 @@ class SqliteStore final : public Store {
       keyed.committed();
       return n;
     });
+  }
+
+  // A re-import is bound by its writer: every row looks its e-mail up in the index before
+  // anything else. The reader, which waits for the writer meanwhile, looks them up here on a
+  // connection of the pool; the writer then reads the prospect by its id (see import_batch).
+  // Not while the e-mail index is deferred: a bulk load's writer has the keys in memory.
+  void find_known_prospects(ImportBatch& b) override {
+    try {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      if (!index_exists(*c, "prospects_email")) return;
+      auto find = c->raw("prospect-id-by-email");
+      for (auto& row : b.rows) {
+        if (!row.prospect.email || row.duplicate_in_file) continue;
+        const std::string& e = *row.prospect.email;
+        sqlite3_bind_text(find, 1, e.data(), static_cast<int>(e.size()), SQLITE_STATIC);
+        row.known_id = c->step(find) ? sqlite3_column_int64(find, 0) : 0;
+        sqlite3_reset(find);
+      }
+    } catch (const std::exception&) {  // hints only: the rows not looked up keep -1
+    }
   }
 
   // Inserts a prospect known to be new, with its tags, and notes its keys when they are kept in
