@@ -1716,7 +1716,8 @@ class SqliteStore final : public Store {
   // 0.9-1.2 s once they are merged (in the sqlite3 module, batches of 100). The merge takes
   // ~1 s for 1M prospects. A crash in the middle leaves a right index, merged less.
   void compact_search_index() {
-    while (!closing_) {
+    // FTS5 ends the merge when one segment is left; the bound is a safety (10M pages).
+    for (int step = 0; step < 10000 && !closing_; ++step) {
       {
         auto c = bulk();
         auto& pending = c->q("deferred-index-count");
