@@ -23,6 +23,7 @@ const fr = {
   'login.tooMany': 'Trop de tentatives, réessayez dans {n} s.',
 
   'error.network': 'Le serveur ne répond pas. Vérifiez votre connexion.',
+  'error.retrying': 'Nouvel essai automatique dans quelques secondes.',
   'error.generic': 'Une erreur est survenue ({status}).',
   'error.forbidden': "Vous n'avez pas les droits pour cette action.",
   'error.notFound': 'Élément introuvable (il a peut-être été supprimé).',
@@ -603,6 +604,7 @@ const en: Record<MessageKey, string> = {
   'login.tooMany': 'Too many attempts, try again in {n} s.',
 
   'error.network': 'The server does not answer. Check your connection.',
+  'error.retrying': 'Trying again by itself in a few seconds.',
   'error.generic': 'Something went wrong ({status}).',
   'error.forbidden': 'You are not allowed to do this.',
   'error.notFound': 'Not found (it may have been deleted).',

@@ -45,7 +45,7 @@ export function Exports() {
       <h1>{t('exports.title')}</h1>
       {error && (
         <p className="field-error" role="alert">
-          {error}
+          {error} {t('error.retrying')}
         </p>
       )}
       {items && items.length === 0 && <p className="empty">{t('exports.empty')}</p>}

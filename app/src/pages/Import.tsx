@@ -545,7 +545,7 @@ function RecentImports({ reloadKey, currentId }: { reloadKey: number; currentId:
       <h2>{t('import.recent')}</h2>
       {error && (
         <div className="alert alert-error" role="alert">
-          {error}
+          {error} {t('error.retrying')}
         </div>
       )}
       {items && items.length === 0 && <p className="muted">{t('import.recentEmpty')}</p>}

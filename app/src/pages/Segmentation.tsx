@@ -440,7 +440,7 @@ function RunHistory({ who }: { who: Who }) {
       </div>
       {error && (
         <div className="alert alert-error" role="alert">
-          {error}
+          {error} {t('error.retrying')}
         </div>
       )}
       {list && items.length === 0 && <p className="muted">{t('seg.history.empty')}</p>}
