@@ -1465,6 +1465,11 @@ class SqliteStore final : public Store {
       // The prospect a duplicate row names, read into the same strings row after row (a file
       // imported again reads a prospect for every row).
       Prospect existing;
+      // A row whose key a prospect has, that prospect read into `existing` (unless with skip).
+      auto duplicate = [&](const ImportRow& row) {
+        ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
+        if (b.policy != DuplicatePolicy::Skip && merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
+      };
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
         if (keyed) {
@@ -1475,15 +1480,13 @@ class SqliteStore final : public Store {
             ++n.inserted;
             continue;
           }
-          ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
-          if (b.policy == DuplicatePolicy::Skip) continue;
-          {
+          if (b.policy != DuplicatePolicy::Skip) {
             auto get = c->raw("prospect-get-for-import");
             sqlite3_bind_int64(get, 1, id);
             c->step(get);  // it exists: existing_id checked it in this transaction
             read_prospect_into(get, existing);
           }
-          if (merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
+          duplicate(row);
           continue;
         }
         // An e-mail seen earlier in the file is a prospect by now: with `skip`, a probe of the
@@ -1515,8 +1518,7 @@ class SqliteStore final : public Store {
             }
           }
           if (same) {
-            ++n.duplicates_existing;  // hints are looked up for rows without an earlier one in the file
-            if (b.policy != DuplicatePolicy::Skip && merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
+            duplicate(row);
             continue;
           }
         }
@@ -1547,9 +1549,7 @@ class SqliteStore final : public Store {
           ++n.inserted;
           continue;
         }
-        ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
-        if (b.policy == DuplicatePolicy::Skip) continue;
-        if (merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
+        duplicate(row);
       }
       for (const auto& r : b.rejects) {
         auto& s = c->q("import-reject-add");
@@ -1652,6 +1652,15 @@ class SqliteStore final : public Store {
   // Pages a step of compact_search_index writes: ~0.1 s (a 1M-prospect index: 13 steps).
   static constexpr int kFtsMergePages = 1000;
 
+  // Whether a load still defers indexes (it has not ended).
+  static bool load_pending(Connection& c) {
+    auto& pending = c.q("deferred-index-count");
+    pending.executeStep();
+    bool loading = pending.getColumn(0).getInt64() > 0;
+    pending.tryReset();
+    return loading;
+  }
+
   void catch_up_loop() {
     std::string error;
     try {
@@ -1659,11 +1668,7 @@ class SqliteStore final : public Store {
       while (!closing_) {
         {
           auto c = bulk();
-          auto& pending = c->q("deferred-index-count");
-          pending.executeStep();
-          bool loading = pending.getColumn(0).getInt64() > 0;
-          pending.tryReset();
-          if (loading) break;  // a load is not done: its end starts the catch-up again
+          if (load_pending(*c)) break;  // a load is not done: its end starts the catch-up again
           bulk_cache(*c, kBulkCacheKib);
           WriteTx tx(c->db());
           long long from = search_backlog_from(*c);
@@ -1720,11 +1725,7 @@ class SqliteStore final : public Store {
     for (int step = 0; step < 10000 && !closing_; ++step) {
       {
         auto c = bulk();
-        auto& pending = c->q("deferred-index-count");
-        pending.executeStep();
-        bool loading = pending.getColumn(0).getInt64() > 0;
-        pending.tryReset();
-        if (loading) return;  // a load began: its own catch-up merges at its end
+        if (load_pending(*c)) return;  // a load began: its own catch-up merges at its end
         WriteTx tx(c->db());
         sqlite3* db = c->db().getHandle();
         const sqlite3_int64 before = sqlite3_total_changes64(db);
