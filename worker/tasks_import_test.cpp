@@ -741,9 +741,9 @@ TEST_F(ImportTask, SearchIsRightWhileTheSearchIndexCatchesUpAndAfterARestart) {
   EXPECT_EQ(db.execAndGet("SELECT count(DISTINCT segid) FROM prospects_fts_idx").getInt(), 1);
 }
 
-// A base made before migration 008 (its full-text index kept column sizes): the upgrade makes
-// the index again without them, in the background, and search gives the same answers before,
-// during and after.
+// A base made before migrations 008 and 009 (its full-text index kept column sizes and
+// positions): the upgrade makes the index again without them, in the background, and search
+// gives the same answers before, during and after.
 TEST_F(ImportTask, ABaseFromBeforeTheSearchIndexWithoutColumnSizesIsReindexed) {
   ASSERT_EQ(import(mixed_file(300), "skip").state, "succeeded");
   auto search = [&](const std::string& words) {
@@ -765,9 +765,10 @@ TEST_F(ImportTask, ABaseFromBeforeTheSearchIndexWithoutColumnSizesIsReindexed) {
   queue_.reset();
   store_.reset();
   {
-    // The index as migration 001 made it, full, and 008 not applied.
+    // The index as migration 001 made it, full, and neither 008 nor 009 applied.
     SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("DELETE FROM schema_migrations WHERE name = '008_search_without_column_sizes.sql'");
+    db.exec("DELETE FROM schema_migrations WHERE name IN ('008_search_without_column_sizes.sql', "
+            "'009_search_without_positions.sql')");
     db.exec("DROP TABLE prospects_fts");
     db.exec("CREATE VIRTUAL TABLE prospects_fts USING fts5 (first_name, last_name, company, email, job_title, city, "
             "content = 'prospects', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')");
@@ -779,6 +780,7 @@ TEST_F(ImportTask, ABaseFromBeforeTheSearchIndexWithoutColumnSizesIsReindexed) {
     SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
     std::string sql = db.execAndGet("SELECT sql FROM sqlite_master WHERE name = 'prospects_fts'").getString();
     EXPECT_NE(sql.find("columnsize = 0"), std::string::npos) << sql;
+    EXPECT_NE(sql.find("detail = none"), std::string::npos) << sql;
   }
   for (const auto& w : words) EXPECT_EQ(search(w), before[w]) << w << " (during or after the catch-up)";
   ASSERT_TRUE(store_->catch_up_search_index(true));

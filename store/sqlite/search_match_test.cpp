@@ -1,4 +1,5 @@
-// mimicom_search_match against FTS5 itself: the same rows, the same queries, the same answer.
+// mimicom_search_match against FTS5 itself, with prospects_fts's options (no positions): the
+// same rows, the same queries, the same answer; and the terms mimicom_search_terms makes.
 #include "store/sqlite/search_match.hpp"
 
 #include <gtest/gtest.h>
@@ -21,7 +22,7 @@ class SearchMatch : public ::testing::Test {
     register_search_match(db_);
     exec("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);"
          "CREATE VIRTUAL TABLE f USING fts5 (a, b, content = 't', content_rowid = 'id',"
-         " tokenize = 'unicode61 remove_diacritics 2');");
+         " tokenize = 'unicode61 remove_diacritics 2', columnsize = 0, detail = none);");
   }
   void TearDown() override { sqlite3_close(db_); }
 
@@ -41,7 +42,18 @@ class SearchMatch : public ::testing::Test {
     EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
     sqlite3_bind_text(st, 1, match.c_str(), -1, SQLITE_TRANSIENT);
     std::set<long long> out;
-    while (sqlite3_step(st) == SQLITE_ROW) out.insert(sqlite3_column_int64(st, 0));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) out.insert(sqlite3_column_int64(st, 0));
+    EXPECT_EQ(rc, SQLITE_DONE) << sqlite3_errmsg(db_) << " (" << match << ")";
+    sqlite3_finalize(st);
+    return out;
+  }
+
+  std::string terms(const std::string& q) {
+    sqlite3_stmt* st;
+    sqlite3_prepare_v2(db_, "SELECT mimicom_search_terms(?1)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, fts_query(q).c_str(), -1, SQLITE_TRANSIENT);
+    std::string out = sqlite3_step(st) == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) : "(error)";
     sqlite3_finalize(st);
     return out;
   }
@@ -50,7 +62,7 @@ class SearchMatch : public ::testing::Test {
   void expect_same(const std::string& q) {
     std::string m = fts_query(q);
     if (m.empty()) return;
-    auto indexed = ids("SELECT rowid FROM f WHERE f MATCH ?1", m);
+    auto indexed = ids("SELECT rowid FROM f WHERE f MATCH mimicom_search_terms(?1)", m);
     auto scanned = ids("SELECT id FROM t WHERE mimicom_search_match(?1, a, b)", m);
     EXPECT_EQ(indexed, scanned) << q << " → " << m;
   }
@@ -69,6 +81,24 @@ TEST_F(SearchMatch, AccentsCasePrefixesAndPunctuationAsTheIndex) {
                         "oeuvre", "œuvre", "ca", "ça va", "strasse", "straße", "12", "12b", "zoe", "o'neil", "neil o",
                         "n°42", "arger", "’", "martin ’", "tin", "dupont fils", "Martin-Dupont", "x"})
     expect_same(q);
+}
+
+// An index without positions cannot match a phrase (FTS5 refuses the query): a word the
+// tokenizer cuts in two becomes its tokens, each but the last exact.
+TEST_F(SearchMatch, WordsTheTokenizerCutsBecomeSeparateTerms) {
+  EXPECT_EQ(terms("Dup"), "\"dup\"*");
+  EXPECT_EQ(terms("Élodie martin"), "\"elodie\"* \"martin\"*");
+  EXPECT_EQ(terms("l’Équipe"), "\"l\" \"equipe\"*");
+  EXPECT_EQ(terms("n°42 x"), "\"n\" \"42\"* \"x\"*");
+  EXPECT_EQ(terms("’"), "\"\"");
+  EXPECT_EQ(terms("’ martin"), "\"martin\"*");
+  add("La belle équipe", "l’Équipe");
+  add("l", "équipement");
+  add("Le N°42", "~");
+  exec("INSERT INTO f (f) VALUES ('rebuild')");
+  EXPECT_EQ(ids("SELECT rowid FROM f WHERE f MATCH mimicom_search_terms(?1)", fts_query("l’équipe")), (std::set<long long>{1, 2}));
+  EXPECT_EQ(ids("SELECT rowid FROM f WHERE f MATCH mimicom_search_terms(?1)", fts_query("n°4")), (std::set<long long>{3}));
+  EXPECT_TRUE(ids("SELECT rowid FROM f WHERE f MATCH mimicom_search_terms(?1)", fts_query("’")).empty());
 }
 
 // Random rows and queries over a small alphabet of words, accents and separators.

@@ -492,14 +492,14 @@ Where build_where(const ProspectFilter& f, long long search_from) {
       parts.push_back("0");  // only punctuation: nothing can match
     } else {
       if (search_from <= 0) {
-        parts.push_back("id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?)");
+        parts.push_back("id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH mimicom_search_terms(?))");
         w.binds.emplace_back(std::move(match));
       } else {
         // The rows a bulk load left out of the index are matched one by one, the same way
         // (search_match.hpp). One IN list keeps the plan of the indexed search (an OR made
         // SQLite scan the whole table).
         parts.push_back(
-            "id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ? UNION ALL "
+            "id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH mimicom_search_terms(?) UNION ALL "
             "SELECT id FROM prospects WHERE id >= ? AND "
             "mimicom_search_match(?, first_name, last_name, company, email, job_title, city))");
         w.binds.emplace_back(match);
