@@ -791,6 +791,28 @@ TEST_F(ImportTask, ABaseFromBeforeTheSearchIndexWithoutColumnSizesIsReindexed) {
   expect_search("Prénom7", before["Prénom7"].size());
 }
 
+// A new base gets 16 KiB pages; a base made with 4 KiB ones keeps them and works as before.
+TEST_F(ImportTask, ANewBaseHasLargePagesAndAnOlderOneKeepsItsOwn) {
+  {
+    SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("PRAGMA page_size").getInt(), 16384);
+  }
+  {
+    SQLite::Database old((dir_ / "old.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec("PRAGMA page_size = 4096");
+    old.exec("CREATE TABLE made_before (x)");
+  }
+  auto old = open("old.db");
+  ASSERT_TRUE(old);
+  Prospect p;
+  p.email = "ancienne@exemple.fr";
+  p.last_name = "Ancienne";
+  ASSERT_TRUE(old->create_prospect(p));
+  EXPECT_EQ(old->count_prospects({.q = "ancien"}).value(), 1);
+  SQLite::Database db((dir_ / "old.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA page_size").getInt(), 4096);
+}
+
 // Indexes deferred by a job that will never build them (it failed, or is gone) are built when
 // the store opens; a job never defers them while another job has them deferred.
 TEST_F(ImportTask, IndexesLeftDeferredByAnEndedJobAreBuiltAtTheNextStart) {
