@@ -1,44 +1,14 @@
 // The exports of the user (all of them for an admin): state, progress while the job runs,
 // and the download link once the file is ready. Refreshed every second while one is running,
 // and after a failed request.
-import { useEffect, useState } from 'react';
 import * as api from '../api';
-import { describeError } from '../components/errors';
 import { ProgressBar } from '../components/ProgressBar';
+import { usePolling } from '../components/usePolling';
 import { formatBytes, formatDate, formatNumber, t, type MessageKey } from '../i18n';
 import { exportPending, type ExportFile } from '../models/export';
 
 export function Exports() {
-  const [items, setItems] = useState<ExportFile[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-
-  // One request at a time: the next is planned once this one has answered, every second while
-  // an export is under way, and again after a failed request (the server may be restarting), so
-  // the page never stays on an old state.
-  useEffect(() => {
-    const ctl = new AbortController();
-    let timer: number | undefined;
-    const again = (ms: number) => {
-      timer = window.setTimeout(() => setTick((n) => n + 1), ms);
-    };
-    api.listExports(ctl.signal).then(
-      (list) => {
-        setItems(list);
-        setError(null);
-        if (list.some(exportPending)) again(1000);
-      },
-      (e) => {
-        if (ctl.signal.aborted) return;
-        setError(describeError(e));
-        again(3000);
-      },
-    );
-    return () => {
-      ctl.abort();
-      window.clearTimeout(timer);
-    };
-  }, [tick]);
+  const { data: items, error } = usePolling<ExportFile[]>((signal) => api.listExports(signal), { again: (list) => (list.some(exportPending) ? 1000 : null), retryMs: 3000 }, []);
 
   return (
     <div className="page exports-page">

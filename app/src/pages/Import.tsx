@@ -19,6 +19,7 @@ import { JobLogs } from '../components/JobLogs';
 import { JobProgressBar, ProgressBar } from '../components/ProgressBar';
 import { describeError } from '../components/errors';
 import { useLiveJob } from '../components/useLiveJob';
+import { usePolling } from '../components/usePolling';
 
 const ACCEPT = '.csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values';
 
@@ -513,32 +514,11 @@ function Report({ report }: { report: ImportReport }) {
 
 /** The user's latest imports; followed while one of them runs. */
 function RecentImports({ reloadKey, currentId }: { reloadKey: number; currentId: number | null }) {
-  const [items, setItems] = useState<ImportFile[] | null>(null);
-  const [error, setError] = useState('');
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    let timer: number | undefined;
-    const load = () => {
-      api.listImports(ctrl.signal).then(
-        (list) => {
-          setItems(list);
-          setError('');
-          if (list.some((i) => i.job && isActive(i.job))) timer = window.setTimeout(load, 3000);
-        },
-        (e) => {
-          if (ctrl.signal.aborted) return;
-          setError(describeError(e));
-          timer = window.setTimeout(load, 5000); // the server may be restarting
-        },
-      );
-    };
-    load();
-    return () => {
-      ctrl.abort();
-      window.clearTimeout(timer);
-    };
-  }, [reloadKey]);
+  const { data: items, error } = usePolling<ImportFile[]>(
+    (signal) => api.listImports(signal),
+    { again: (list) => (list.some((i) => i.job && isActive(i.job)) ? 3000 : null), retryMs: 5000 },
+    [reloadKey],
+  );
 
   return (
     <section className="recent-imports">

@@ -18,6 +18,7 @@ import { JobLogs } from '../components/JobLogs';
 import { JobProgressBar } from '../components/ProgressBar';
 import { describeError } from '../components/errors';
 import { useLiveJob } from '../components/useLiveJob';
+import { usePolling } from '../components/usePolling';
 
 const ACTIVE_POLL_MS = 2000;
 const IDLE_POLL_MS = 5000;
@@ -38,9 +39,6 @@ export function Jobs() {
   const query = useMemo(() => parseJobQuery(search), [search]);
   const listKey = jobQueryToParams(query).toString();
 
-  const [list, setList] = useState<{ items: Job[]; meta: ListMeta } | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [loadError, setLoadError] = useState('');
   const [reload, setReload] = useState(0);
   const [open, setOpen] = useState<Set<number>>(new Set());
   const [toast, setToast] = useState('');
@@ -55,33 +53,20 @@ export function Jobs() {
     navigate(`/jobs${qs ? `?${qs}` : ''}`, { replace: patch.page === undefined });
   }, []);
 
-  useEffect(() => {
-    const ctrl = new AbortController();
-    let timer: number | undefined;
-    const load = async () => {
-      try {
-        const res = await api.listJobs(query, ctrl.signal);
-        for (const j of res.items) meter.observe(j);
-        setList(res);
-        setLoadError('');
-        timer = window.setTimeout(load, res.items.some(isActive) ? ACTIVE_POLL_MS : IDLE_POLL_MS);
-      } catch (e) {
-        if (ctrl.signal.aborted) return;
-        setLoadError(describeError(e));
-        timer = window.setTimeout(load, IDLE_POLL_MS);
-      } finally {
-        if (!ctrl.signal.aborted) setLoading(false);
-      }
-    };
-    setLoading(true);
-    load();
-    return () => {
-      ctrl.abort();
-      window.clearTimeout(timer);
-    };
+  const {
+    data: list,
+    error: loadError,
+    loading,
+  } = usePolling<{ items: Job[]; meta: ListMeta }>(
+    async (signal) => {
+      const res = await api.listJobs(query, signal);
+      for (const j of res.items) meter.observe(j);
+      return res;
+    },
+    { again: (res) => (res.items.some(isActive) ? ACTIVE_POLL_MS : IDLE_POLL_MS), retryMs: IDLE_POLL_MS },
     // listKey stands for `query`, which is rebuilt on every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [listKey, reload]);
+    [listKey, reload],
+  );
 
   const items = list?.items ?? [];
   const running = items.some((j) => j.state === 'running');

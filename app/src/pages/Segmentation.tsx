@@ -30,6 +30,7 @@ import { KScoresCard, SegmentMapCard, SegmentSizesCard } from '../components/Seg
 import { describeError } from '../components/errors';
 import { fieldLabel, filterLabel, segmentColor, silhouetteLabel } from '../components/segmentLabels';
 import { useLiveJob } from '../components/useLiveJob';
+import { usePolling } from '../components/usePolling';
 
 /** Says who started a run: "vous", an admin's view of other users' names, or "utilisateur n° 3". */
 type Who = (id: number | null) => string;
@@ -390,33 +391,14 @@ function QualityBadge({ run }: { run: Pick<Run, 'quality' | 'silhouette'> }) {
 
 function RunHistory({ who }: { who: Who }) {
   const [page, setPage] = useState(1);
-  const [list, setList] = useState<{ items: Run[]; meta: ListMeta } | null>(null);
-  const [error, setError] = useState('');
   const [ticked, setTicked] = useState<number[]>([]);
 
-  useEffect(() => {
-    const ctrl = new AbortController();
-    let timer: number | undefined;
-    const load = () =>
-      api.listSegmentations(page, HISTORY_PER_PAGE, ctrl.signal).then(
-        (res) => {
-          setList(res);
-          setError('');
-          // Runs being computed elsewhere show their end without a reload.
-          if (res.items.some(hasActiveJob)) timer = window.setTimeout(load, 2000);
-        },
-        (e) => {
-          if (ctrl.signal.aborted) return;
-          setError(describeError(e));
-          timer = window.setTimeout(load, 5000); // the server may be restarting
-        },
-      );
-    load();
-    return () => {
-      ctrl.abort();
-      window.clearTimeout(timer);
-    };
-  }, [page]);
+  // Runs being computed elsewhere show their end without a reload.
+  const { data: list, error } = usePolling<{ items: Run[]; meta: ListMeta }>(
+    (signal) => api.listSegmentations(page, HISTORY_PER_PAGE, signal),
+    { again: (res) => (res.items.some(hasActiveJob) ? 2000 : null), retryMs: 5000 },
+    [page],
+  );
 
   const items = list?.items ?? [];
   const total = list?.meta.total ?? 0;
