@@ -36,10 +36,11 @@ class Connection {
       : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, 5000) {
     // 16 KiB pages for a new base (a base made before keeps its 4 KiB ones: SQLite changes the
     // page size only of an empty file, or in a VACUUM). Fewer, fuller pages make a big import
-    // faster: 1M rows, seven A/B rounds, on average 13.6 s end to end against 15.0 s, the load
-    // 5.0 s against 5.6 s, the index builds 6.1 s against 6.9 s. A re-import of the same file
-    // writes more bytes per updated row (7.5 s against 7.2 s on average, within the noise);
-    // the prospects list answers as fast (3,541-3,946 requests/s against 3,388-3,628).
+    // faster, its load and its index builds both: 1M rows, ten A/B rounds, on average 14.1 s
+    // end to end against 15.5 s. They cost a re-import of the same file some of that: 7.8 s
+    // against 7.4 s on average (larger pages to read and to rewrite, likely; not profiled).
+    // 8 KiB pages gained less on the import and cost the same. The prospects list answers as
+    // fast (3,541-3,946 requests/s against 3,388-3,628).
     db_.exec("PRAGMA page_size = " + std::to_string(kPageSize));
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL");
