@@ -25,9 +25,11 @@ export function usePolling<T>(read: (signal: AbortSignal) => Promise<T>, opts: P
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(true);
-  // The latest functions, so that the callers need not memoise them.
+  // The latest functions, so that the callers need not memoise them (as useLiveJob's onChange).
   const latest = useRef({ read, opts });
-  latest.current = { read, opts };
+  useEffect(() => {
+    latest.current = { read, opts };
+  });
 
   useEffect(() => {
     const ctrl = new AbortController();
