@@ -319,13 +319,18 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
 
   // Two stages on two threads: the reader parses and converts rows into batches (CSV,
   // validation, normalisation: CPU), this thread writes them (SQLite has one writer). At most
-  // two batches wait between them, so memory stays bounded whatever the file's size.
+  // kReadyBatches full batches wait between them, so memory stays bounded whatever the file's
+  // size. Two rather than one: the stages' speeds vary from batch to batch, and with one the
+  // faster waited for the slower on each. A 1M-row re-import with fill_empty, five A/B rounds
+  // alternated: 12.52-13.75 s against 13.15-14.05 s, faster in every round; peak RSS 215 MB
+  // against 205 MB; with `skip` and the first import, the same within the noise.
   struct Pending {
     ImportBatch batch;
     uint64_t end = 0, line = 1;  // where the batch's last record ends
     long long rows = 0;
     long long fixed = 0;
   };
+  constexpr size_t kReadyBatches = 2;
   std::mutex mu;
   std::condition_variable cv;
   std::deque<Pending> ready;
@@ -373,7 +378,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       if (!bulk_load && writer_behind) ctx.store().find_known_prospects(cur.batch);
       std::unique_lock lock(mu);
       writer_behind = !ready.empty();
-      cv.wait(lock, [&] { return ready.size() < 1 || reader_stop; });
+      cv.wait(lock, [&] { return ready.size() < kReadyBatches || reader_stop; });
       if (reader_stop) return false;
       uint64_t end = cur.end, line = cur.line;
       ready.push_back(std::move(cur));
