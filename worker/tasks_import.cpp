@@ -321,9 +321,10 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
   // validation, normalisation: CPU), this thread writes them (SQLite has one writer). At most
   // kReadyBatches full batches wait between them, so memory stays bounded whatever the file's
   // size. Two rather than one: the stages' speeds vary from batch to batch, and with one the
-  // faster waited for the slower on each. A 1M-row re-import with fill_empty, five A/B rounds
-  // alternated: 12.52-13.75 s against 13.15-14.05 s, faster in every round; peak RSS 215 MB
-  // against 205 MB; with `skip` and the first import, the same within the noise.
+  // faster could only wait for the slower at each hand-over (strace -f -c of a re-import: 7.46 s
+  // of futex waits over its threads). A 1M-row re-import with fill_empty, five A/B rounds alternated:
+  // 12.52-13.75 s against 13.15-14.05 s, faster in every round; peak RSS 215 MB against
+  // 198-205 MB; with `skip` and the first import, the same within the noise.
   struct Pending {
     ImportBatch batch;
     uint64_t end = 0, line = 1;  // where the batch's last record ends
@@ -363,7 +364,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       });
     }
     Pending cur = fresh(pr.offset, pr.line);
-    bool writer_behind = false;  // the last batch waited for the writer
+    bool writer_behind = false;  // at the last hand-over, a batch was still waiting for the writer
     auto hand_over = [&]() -> bool {
       std::deque<Pending> written;
       {
