@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 #include <mutex>
 #include <unordered_map>
 #include <variant>
@@ -19,6 +20,7 @@
 #include "core/embedded.hpp"
 #include "core/imports.hpp"
 #include "store/sqlite/custom_fields_json.hpp"
+#include "store/sqlite/presorted_index.hpp"
 #include "store/sqlite/prospect_keys.hpp"
 #include "store/sqlite/search_match.hpp"
 #include "store/sqlite/sql_file.hpp"
@@ -2388,19 +2390,47 @@ class SqliteStore final : public Store {
         }
       }
     } back{*this, c};
+    // Those of one or two plain columns from keys read once, on threads of their own, and
+    // written sorted into their b-trees (see presorted_index.hpp); the others, and any that
+    // cannot be built so (the rows changed since they were read, a duplicate in a unique key…),
+    // by CREATE INDEX. The 10 indexes of a 1M-row import, three A/B rounds: 3.9-4.8 s against
+    // 6.6-6.9 s by CREATE INDEX; the process's peak RSS 218-243 MB against 213-214 MB.
+    sqlite3* h = c.db().getHandle();
+    std::vector<IndexStatement> fast;
+    std::vector<std::optional<size_t>> fast_of(todo.size());
+    if (PresortedIndexes::usable(h)) {
+      for (size_t k = 0; k < todo.size(); ++k) {
+        auto st = parse_index_statement(todo[k].second);
+        if (!st || st->name != todo[k].first || st->table != "prospects" || st->columns.size() > 2) continue;
+        fast_of[k] = fast.size();
+        fast.push_back(std::move(*st));
+      }
+    }
+    std::unique_ptr<PresortedIndexes> presorted;
+    if (!fast.empty())
+      presorted = std::make_unique<PresortedIndexes>(sqlite3_db_filename(h, "main"), "prospects", std::move(fast),
+                                                     "SELECT version FROM data_versions WHERE name = 'prospects'");
     long long built = 0;
-    for (const auto& [name, sql] : todo) {
+    for (size_t k = 0; k < todo.size(); ++k) {
+      const auto& [name, sql] = todo[k];
       if (each) each(name);
       WriteTx tx(c.db());
       auto& done = c.q("deferred-index-built");
       done.bind(1, name);
       if (done.exec() == 0) continue;  // built meanwhile by another sweep
-      // IF NOT EXISTS: a migration run meanwhile may have created it again.
-      std::string create = sql;
-      for (std::string_view head : {"CREATE INDEX ", "CREATE UNIQUE INDEX "})
-        if (create.starts_with(head) && !create.starts_with(std::string(head) + "IF NOT EXISTS "))
-          create.insert(head.size(), "IF NOT EXISTS ");
-      c.db().exec(create);
+      std::optional<std::string> why = "not of a shape built from sorted keys";
+      if (presorted && fast_of[k] && !index_exists(c, name.c_str())) {
+        why = presorted->build(h, *fast_of[k], data_version(c));
+        if (why) spdlog::info("index {} : CREATE INDEX ({})", name, *why);
+      }
+      if (why) {
+        // IF NOT EXISTS: a migration run meanwhile may have created it again.
+        std::string create = sql;
+        for (std::string_view head : {"CREATE INDEX ", "CREATE UNIQUE INDEX "})
+          if (create.starts_with(head) && !create.starts_with(std::string(head) + "IF NOT EXISTS "))
+            create.insert(head.size(), "IF NOT EXISTS ");
+        c.db().exec(create);
+      }
       tx.commit();
       ++built;
     }
