@@ -350,6 +350,9 @@ void kill_and_resume(const std::vector<std::string>& server_env, bool expect_def
     SQLite::Statement q(d, "SELECT count(*) FROM job_logs WHERE message LIKE '%construits après le chargement%'");
     q.executeStep();
     EXPECT_EQ(q.getColumn(0).getInt() > 0, expect_deferred);
+    // The indexes a deferred load builds are written into their b-trees directly (see
+    // store/sqlite/presorted_index.hpp): SQLite finds the base sound.
+    EXPECT_EQ(d.execAndGet("PRAGMA integrity_check").getString(), "ok");
   }
   // A deferred load's search index is built after the job, in the background: killed right
   // after the job, and again once the restarted server has had its start to take it up, the
