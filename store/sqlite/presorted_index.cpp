@@ -5,11 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -521,7 +518,7 @@ std::optional<IndexStatement> parse_index_statement(std::string_view sql) {
     l.keyword("ASC");
     out.columns.push_back(*column);
   } while (l.punct(','));
-  if (!l.punct(')')) return std::nullopt;
+  if (!l.punct(')') || out.columns.size() > 2) return std::nullopt;
   l.space();
   if (l.i < sql.size()) {
     if (!l.keyword("WHERE")) return std::nullopt;
@@ -555,6 +552,8 @@ struct PresortedIndexes::State {
   std::vector<std::unique_ptr<Column>> columns;
   std::vector<std::vector<size_t>> index_columns;  // per index: its columns in `columns`
   std::vector<int> owner;                          // per index: the part that reads its rows
+  std::vector<int> column_part;                    // per column: the part that reads it
+  std::vector<size_t> last_use;                    // per column: the last index that needs it
   std::vector<Big<uint8_t>> in_index;              // per partial index: 1 if the row is in it
   Part parts[2];
 
@@ -593,15 +592,19 @@ struct PresortedIndexes::State {
       }
       index_columns.push_back(std::move(mine));
     }
+    last_use.assign(column_names.size(), 0);
     for (size_t k = 0; k < column_names.size(); ++k) {
       columns.push_back(std::make_unique<Column>());
       bool first = std::find(index_columns[0].begin(), index_columns[0].end(), k) != index_columns[0].end();
-      parts[first ? 0 : 1].columns.push_back(k);
+      column_part.push_back(first ? 0 : 1);
+      parts[column_part.back()].columns.push_back(k);
     }
     for (size_t i = 0; i < indexes.size(); ++i) {
-      bool first = std::all_of(index_columns[i].begin(), index_columns[i].end(), [&](size_t c) {
-        return std::find(parts[0].columns.begin(), parts[0].columns.end(), c) != parts[0].columns.end();
-      });
+      bool first = true;
+      for (size_t c : index_columns[i]) {
+        first = first && column_part[c] == 0;
+        last_use[c] = i;
+      }
       owner.push_back(first ? 0 : 1);
       parts[owner.back()].indexes.push_back(i);
     }
@@ -629,8 +632,7 @@ struct PresortedIndexes::State {
       {
         std::unique_lock lock(mu);
         for (size_t c : index_columns[i]) {
-          const Part& other =
-              parts[std::find(parts[0].columns.begin(), parts[0].columns.end(), c) != parts[0].columns.end() ? 0 : 1];
+          const Part& other = parts[column_part[c]];
           cv.wait(lock, [&] { return other.done || stop; });
           if (!other.error.empty())
             why = other.error;
@@ -719,7 +721,6 @@ struct PresortedIndexes::State {
     const IndexStatement& ix = indexes[i];
     const auto& cols = index_columns[i];
     const Part& part = parts[owner[i]];
-    if (cols.size() > 2) return publish(i, std::nullopt, "more than two columns");
     if (ix.unique)
       for (size_t c : cols)
         if (columns[c]->has_real) return publish(i, std::nullopt, "real numbers in a unique key");
@@ -780,32 +781,19 @@ PresortedIndexes::~PresortedIndexes() {
 }
 
 bool PresortedIndexes::usable(sqlite3* db) {
-#ifdef SQLITE_TESTCTRL_IMPOSTER
   int defensive = 1;
   if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive) != SQLITE_OK) return false;
   return defensive == 0;
-#else
-  (void)db;
-  return false;
-#endif
 }
 
 std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long long version) {
-#ifndef SQLITE_TESTCTRL_IMPOSTER
-  return "this SQLite has no imposter tables";
-#else
   Big<Key> order;
   struct Release {  // the columns no later index needs, once this one is built (or not)
     State& s;
     size_t i;
     ~Release() {
-      for (size_t c : s.index_columns[i]) {
-        bool later = false;
-        for (size_t j = i + 1; j < s.indexes.size(); ++j)
-          later =
-              later || std::find(s.index_columns[j].begin(), s.index_columns[j].end(), c) != s.index_columns[j].end();
-        if (!later) s.columns[c]->release();
-      }
+      for (size_t c : s.index_columns[i])
+        if (s.last_use[c] == i) s.columns[c]->release();
       Big<uint8_t>().swap(s.in_index[i]);
     }
   } release{*s_, i};
@@ -819,7 +807,6 @@ std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long l
     s_->sorted[i].reset();
   }
   if (version != s_->version_of[i]) return "the rows changed since they were read";
-  if (!usable(db)) return "the connection is defensive";
   const IndexStatement& ix = s_->indexes[i];
 
   struct Imposter {  // off again, whatever happens
@@ -911,16 +898,13 @@ std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long l
     }
 
     // Its b-tree as a table of its keys and rowids.
-    std::string fill_columns, fill_select;
-    for (size_t k = 0; k < ix.columns.size(); ++k) {
-      fill_columns += "c" + std::to_string(k) + ", ";
-      fill_select += "c" + std::to_string(k) + ", ";
-    }
+    std::string keys;  // "c0, " or "c0, c1, "
+    for (size_t k = 0; k < ix.columns.size(); ++k) keys += "c" + std::to_string(k) + ", ";
     {
       Imposter off{db};
       sqlite3_test_control(SQLITE_TESTCTRL_IMPOSTER, db, "main", 1, static_cast<int>(root));
-      run(db, std::string("CREATE TABLE ") + kFillTable + " (" + fill_columns + "r, PRIMARY KEY (" + fill_columns +
-                  "r)) WITHOUT ROWID");
+      run(db,
+          std::string("CREATE TABLE ") + kFillTable + " (" + keys + "r, PRIMARY KEY (" + keys + "r)) WITHOUT ROWID");
     }
     // A SQLite built without test controls made a real table: then nothing is written here.
     if (one_int(db, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + kFillTable + "'") != 0)
@@ -934,7 +918,7 @@ std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long l
       if (sqlite3_create_module_v2(db, kFeedName, &kFeedModule, &feed, nullptr) != SQLITE_OK)
         throw std::runtime_error(sqlite3_errmsg(db));
       m.on = true;
-      run(db, std::string("INSERT INTO ") + kFillTable + " SELECT " + fill_select + "r FROM " + kFeedName);
+      run(db, std::string("INSERT INTO ") + kFillTable + " SELECT " + keys + "r FROM " + kFeedName);
       if (static_cast<size_t>(sqlite3_changes64(db)) != order.size()) throw std::runtime_error("keys missing");
     }
     // Forgets the imposter table (it was never in sqlite_schema).
@@ -947,7 +931,6 @@ std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long l
     sqlite3_test_control(SQLITE_TESTCTRL_IMPOSTER, db, "main", 0, 1);
     return e.what();
   }
-#endif
 }
 
 }  // namespace mimicom

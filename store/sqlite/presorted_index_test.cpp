@@ -148,6 +148,18 @@ class Presorted : public ::testing::Test {
     return out;
   }
 
+  // Builds `sql`, an index of `table` (one the fixture did not make): why not, if not built.
+  std::optional<std::string> build_one(const std::string& table, const std::string& sql) {
+    auto ix = parse_index_statement(sql);
+    EXPECT_TRUE(ix) << sql;
+    if (!ix) return "not parsed";
+    PresortedIndexes p(path_, table, {*ix}, "SELECT v FROM versions");
+    exec("BEGIN IMMEDIATE");
+    auto why = p.build(db_, 0, 1);
+    exec("COMMIT");
+    return why;
+  }
+
   // What a query finds through index `name` and through the table alone, for `where`.
   void expect_same_through_index(const std::string& name, const std::string& cols, const std::string& where) {
     std::string through = text("SELECT group_concat(id) FROM (SELECT id FROM t INDEXED BY " + name + " WHERE " + where +
@@ -254,12 +266,7 @@ TEST_F(Presorted, RowsChangedSinceTheReadAreLeftToCreateIndex) {
 TEST_F(Presorted, AnIndexOfAnotherCollationIsLeftToCreateIndex) {
   exec("CREATE TABLE nc (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE)");
   exec("INSERT INTO nc (a) VALUES ('b'), ('A'), ('a')");
-  auto ix = parse_index_statement("CREATE INDEX nc_a ON nc (a)");
-  ASSERT_TRUE(ix);
-  PresortedIndexes p(path_, "nc", {*ix}, "SELECT v FROM versions");
-  exec("BEGIN IMMEDIATE");
-  auto why = p.build(db_, 0, 1);
-  exec("COMMIT");
+  auto why = build_one("nc", "CREATE INDEX nc_a ON nc (a)");
   EXPECT_TRUE(why);
   EXPECT_EQ(text("SELECT count(*) FROM sqlite_schema WHERE name = 'nc_a' OR name LIKE 'mimicom%'"), "0");
 }
@@ -267,12 +274,7 @@ TEST_F(Presorted, AnIndexOfAnotherCollationIsLeftToCreateIndex) {
 TEST_F(Presorted, AColumnOfRealAffinityIsLeftToCreateIndex) {
   exec("CREATE TABLE r (id INTEGER PRIMARY KEY, x REAL)");
   exec("INSERT INTO r (x) VALUES (1), (2.5), (NULL)");
-  auto ix = parse_index_statement("CREATE INDEX r_x ON r (x)");
-  ASSERT_TRUE(ix);
-  PresortedIndexes p(path_, "r", {*ix}, "SELECT v FROM versions");
-  exec("BEGIN IMMEDIATE");
-  auto why = p.build(db_, 0, 1);
-  exec("COMMIT");
+  auto why = build_one("r", "CREATE INDEX r_x ON r (x)");
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("REAL"), std::string::npos) << *why;
   EXPECT_EQ(text("SELECT count(*) FROM sqlite_schema WHERE name = 'r_x' OR name LIKE 'mimicom%'"), "0");

@@ -2401,7 +2401,7 @@ class SqliteStore final : public Store {
     if (PresortedIndexes::usable(h)) {
       for (size_t k = 0; k < todo.size(); ++k) {
         auto st = parse_index_statement(todo[k].second);
-        if (!st || st->name != todo[k].first || st->table != "prospects" || st->columns.size() > 2) continue;
+        if (!st || st->name != todo[k].first || st->table != "prospects") continue;
         fast_of[k] = fast.size();
         fast.push_back(std::move(*st));
       }
@@ -2418,12 +2418,13 @@ class SqliteStore final : public Store {
       auto& done = c.q("deferred-index-built");
       done.bind(1, name);
       if (done.exec() == 0) continue;  // built meanwhile by another sweep
-      std::optional<std::string> why = "not of a shape built from sorted keys";
+      bool presorted_built = false;
       if (presorted && fast_of[k] && !index_exists(c, name.c_str())) {
-        why = presorted->build(h, *fast_of[k], data_version(c));
+        auto why = presorted->build(h, *fast_of[k], data_version(c));
         if (why) spdlog::info("index {} : CREATE INDEX ({})", name, *why);
+        presorted_built = !why;
       }
-      if (why) {
+      if (!presorted_built) {
         // IF NOT EXISTS: a migration run meanwhile may have created it again.
         std::string create = sql;
         for (std::string_view head : {"CREATE INDEX ", "CREATE UNIQUE INDEX "})
