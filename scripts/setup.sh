@@ -52,6 +52,28 @@ for lib in libblas.so.3 liblapack.so.3; do
   fi
 done
 
+# SQLite, compiled into MimiCom (CMakeLists.txt says why): the official amalgamation tarball
+# of SQLite 3.52.0, as the npm registry serves it inside node-sqlite3 6.0.1 (its deps/), both
+# checked against pinned hashes. Fetched once; extracted whole before it is moved into place.
+sqlite_version=3520000
+sqlite_dir=third_party/sqlite/sqlite-autoconf-$sqlite_version
+if [ ! -f "$sqlite_dir/sqlite3.c" ]; then
+  echo "setup: fetching the SQLite $sqlite_version amalgamation (npm: sqlite3@6.0.1)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack sqlite3@6.0.1 --silent --no-audit --no-fund >/dev/null)
+  echo "ab8d044a93e05bd031d7ea75547c7fa60387cdc259d27f93c0e3e2832c4b1df9  $tmp/sqlite3-6.0.1.tgz" | sha256sum -c --quiet
+  tar -xzf "$tmp/sqlite3-6.0.1.tgz" -C "$tmp" "package/deps/sqlite-autoconf-$sqlite_version.tar.gz"
+  echo "f6b50b0c103392af32a8be15b2b9d25959de9a00a70c3979128aafeaa5338b3f  $tmp/package/deps/sqlite-autoconf-$sqlite_version.tar.gz" |
+    sha256sum -c --quiet
+  tar -xzf "$tmp/package/deps/sqlite-autoconf-$sqlite_version.tar.gz" -C "$tmp" --no-same-owner \
+    "sqlite-autoconf-$sqlite_version/sqlite3.c" "sqlite-autoconf-$sqlite_version/sqlite3.h" \
+    "sqlite-autoconf-$sqlite_version/sqlite3ext.h"
+  mkdir -p third_party/sqlite
+  rm -rf "$sqlite_dir"
+  mv "$tmp/sqlite-autoconf-$sqlite_version" "$sqlite_dir"
+  rm -rf "$tmp"
+fi
+
 # The UI's packages: reinstalled only when the lockfile changed since the last install.
 if [ -f app/package-lock.json ]; then
   stamp=app/node_modules/.mimicom-lock
