@@ -348,7 +348,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
     if (const auto& rule = text_[i]) {
       // Straight into the prospect, by the rule apply_prospect_input applies to a string.
       std::string_view t = trimmed(cell);
-      if (utf8_length(t) > rule->max) {
+      if (utf8_longer_than(t, rule->max)) {
         problem(target, prospect_text_too_long(rule->max));
         continue;
       }

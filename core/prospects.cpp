@@ -40,7 +40,7 @@ struct Validator {
       add(field, "doit être un texte");
       return false;
     }
-    if (utf8_length(s) > max) {
+    if (utf8_longer_than(s, max)) {
       add(field, prospect_text_too_long(max));
       return false;
     }

@@ -42,6 +42,9 @@ std::optional<ProspectTextRule> prospect_text_rule(std::string_view field);
 std::string prospect_text_too_long(size_t max);
 // Counts UTF-8 code points (limits are in characters, as a user counts them).
 size_t utf8_length(std::string_view s);
+// Whether `s` has more than `max` characters: counted only when it has more bytes (each cell
+// of an import is checked; counting them all was 3.5 % of the rows' conversion).
+inline bool utf8_longer_than(std::string_view s, size_t max) { return s.size() > max && utf8_length(s) > max; }
 // The trimming of every text field: bytes up to the space (control characters included) off
 // both ends.
 std::string_view trimmed(std::string_view s);
