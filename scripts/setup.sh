@@ -60,7 +60,7 @@ sqlite_dir=third_party/sqlite/sqlite-autoconf-$sqlite_version
 if [ ! -f "$sqlite_dir/sqlite3.c" ]; then
   echo "setup: fetching the SQLite $sqlite_version amalgamation (npm: sqlite3@6.0.1)"
   tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack sqlite3@6.0.1 --silent --no-audit --no-fund >/dev/null)
+  (cd "$tmp" && npm pack sqlite3@6.0.1 --loglevel=error --no-audit --no-fund >/dev/null)
   echo "ab8d044a93e05bd031d7ea75547c7fa60387cdc259d27f93c0e3e2832c4b1df9  $tmp/sqlite3-6.0.1.tgz" | sha256sum -c --quiet
   tar -xzf "$tmp/sqlite3-6.0.1.tgz" -C "$tmp" "package/deps/sqlite-autoconf-$sqlite_version.tar.gz"
   echo "f6b50b0c103392af32a8be15b2b9d25959de9a00a70c3979128aafeaa5338b3f  $tmp/package/deps/sqlite-autoconf-$sqlite_version.tar.gz" |
