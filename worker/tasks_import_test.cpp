@@ -424,6 +424,78 @@ TEST_F(ImportTask, ResumingAtEveryBatchBoundaryGivesTheSameProspectsAndReport) {
   EXPECT_EQ(rejects(pieces).size(), static_cast<size_t>(a["rejected"].get<long long>()));
 }
 
+// A file said to be UTF-8 is checked as it is read. Bytes that are not UTF-8 in its middle
+// send the rest of the import to the file's UTF-8 copy, from the last row read before them:
+// stopped and resumed after every batch (before the switch, across it, after it), a file with
+// a BOM ends with the same prospects and report as the same text with U+FFFD already in place.
+TEST_F(ImportTask, BytesThatAreNotUtf8MidFileSwitchToTheCopyThereAndResumeRight) {
+  std::string good = mixed_file(400);
+  std::string bad = good;
+  for (const std::string& row : {std::string("Prénom200;"), std::string("Prénom301;")}) {
+    size_t at = bad.find(row);
+    ASSERT_NE(at, std::string::npos);
+    bad.insert(at + row.size() - 1, row == "Prénom200;" ? "\xFF" : "\xC3");  // a lone byte, a cut sequence
+  }
+  std::string fixed = bad;
+  for (const char* b : {"\xFF;", "\xC3;"}) fixed.replace(fixed.find(b), 1, "\xEF\xBF\xBD");
+  ASSERT_EQ(fixed.find('\xFF'), std::string::npos);
+
+  auto reference = open("reference.db");
+  Job whole = import(fixed, "fill_empty", 1000, false, reference.get());
+  ASSERT_EQ(whole.state, "succeeded") << whole.error;
+  // In one run (the switch inside a batch), then stopped after each batch.
+  auto straight_store = open("straight.db");
+  Job straight = import("\xEF\xBB\xBF" + bad, "fill_empty", 7, false, straight_store.get());
+  ASSERT_EQ(straight.state, "succeeded") << straight.error;
+  Job pieces = import("\xEF\xBB\xBF" + bad, "fill_empty", 7, true);
+  ASSERT_EQ(pieces.state, "succeeded") << pieces.error;
+  EXPECT_GE(resumes_, 50);
+
+  auto pa = all(reference.get());
+  for (auto [job, store] : {std::pair{&straight, straight_store.get()}, std::pair{&pieces, store_.get()}}) {
+    auto a = report(whole), b = report(*job);
+    for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected", "fixed"})
+      EXPECT_EQ(a[k], b[k]) << k;
+    auto pb = all(store);
+    ASSERT_EQ(pa.size(), pb.size());
+    for (size_t i = 0; i < pa.size(); ++i) {
+      EXPECT_EQ(pa[i].email, pb[i].email);
+      EXPECT_EQ(pa[i].first_name, pb[i].first_name);
+      EXPECT_EQ(pa[i].notes, pb[i].notes);
+    }
+  }
+  EXPECT_TRUE(by_email("p200@exemple.fr")->first_name.value_or("").ends_with("\xEF\xBF\xBD")) << "the lone byte replaced";
+  auto logs = *store_->job_logs(pieces.id, 0, 10000);
+  EXPECT_EQ(std::count_if(logs.begin(), logs.end(), [](const JobLog& l) { return l.message.starts_with("conversion du fichier"); }), 1)
+      << "the copy is made once and used by the runs after";
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data" / "uploads" / ("import-" + json::parse(pieces.params)["import_id"].dump() + ".utf8")))
+      << "the copy is removed at the end";
+}
+
+// Valid UTF-8 cut by the end of a chunk read (1 MiB) is not taken for invalid bytes.
+TEST_F(ImportTask, AUtf8CharacterCutByTheEndOfAReadIsNotAConversion) {
+  std::string file = "E-mail;Notes\n";
+  int n = 0;
+  while (file.size() < (1u << 20) - 100) file += "r" + std::to_string(n++) + "@exemple.fr;note\n";
+  file += "last@exemple.fr;";
+  while (file.size() < (1u << 20) - 1) file += "x";
+  file += "\xE2\x82\xAC fin\nz@exemple.fr;ok\n";  // "€": its first byte is the chunk's last
+  ASSERT_EQ(file.substr((1u << 20) - 1, 3), "\xE2\x82\xAC");
+  Job j = import(file);
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  auto logs = *store_->job_logs(j.id, 0, 10000);
+  for (const auto& l : logs) EXPECT_FALSE(l.message.starts_with("conversion du fichier")) << l.message;
+  SQLite::Database db((dir_ / "a.db").string(), SQLite::OPEN_READONLY);
+  auto notes = [&](const char* email) {
+    SQLite::Statement st(db, "SELECT notes FROM prospects WHERE email = ?");
+    st.bind(1, email);
+    return st.executeStep() ? st.getColumn(0).getString() : std::string("(none)");
+  };
+  EXPECT_TRUE(notes("last@exemple.fr").ends_with("\xE2\x82\xAC fin")) << notes("last@exemple.fr");
+  EXPECT_EQ(notes("z@exemple.fr"), "ok");
+  EXPECT_EQ(report(j)["inserted"], n + 2);
+}
+
 // A large file into an empty base loads without the list indexes and builds them at the
 // end: the same prospects and report as a load that keeps them, and every index back.
 TEST_F(ImportTask, AnImportIntoAnEmptyBaseBuildsTheListIndexesAfterItsLoad) {
