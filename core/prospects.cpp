@@ -307,7 +307,7 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
       for (auto& t : raw) {
         std::string tt = trim(t);
         if (tt.empty()) continue;
-        if (utf8_length(tt) > 50) {
+        if (utf8_longer_than(tt, 50)) {
           v.add(name, "étiquette trop longue (50 caractères au plus) : " + tt.substr(0, 60));
           ok = false;
           break;
@@ -327,12 +327,12 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
         bool ok = true;
         for (const auto& [k, val] : *kv) {
           std::string key = trim(k);
-          if (key.empty() || utf8_length(key) > 64) {
+          if (key.empty() || utf8_longer_than(key, 64)) {
             v.add(name, "nom de champ personnalisé vide ou trop long");
             ok = false;
             break;
           }
-          if (utf8_length(val) > 2000) {
+          if (utf8_longer_than(val, 2000)) {
             v.add(name, "valeur trop longue pour « " + key + " » (2000 caractères au plus)");
             ok = false;
             break;

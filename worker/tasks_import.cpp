@@ -1,11 +1,12 @@
-// The import task. The file is read as UTF-8 text: a valid UTF-8 file as it is, any other
-// (Windows-1252, UTF-16, invalid UTF-8) transcoded once into a UTF-8 copy beside the upload,
-// so that every checkpoint is a byte offset in the text the reader sees.
-#include <chrono>
+// The import task. The file is read as UTF-8 text: a UTF-8 file as it is, up to its first
+// invalid bytes if any, any other (Windows-1252, UTF-16) transcoded once into a UTF-8 copy
+// beside the upload, which also serves a UTF-8 file from its invalid bytes on: every checkpoint
+// is a byte offset that means the same in the file and in its copy.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -393,12 +394,6 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
         return true;
       });
     }
-    if (!reader_error.empty()) {
-      std::lock_guard lock(mu);
-      reader_done = true;
-      cv.notify_all();
-      return;
-    }
     Pending cur = fresh(pr.offset, pr.line);
     bool writer_behind = false;  // at the last hand-over, a batch was still waiting for the writer
     auto hand_over = [&]() -> bool {
@@ -423,7 +418,8 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       cv.notify_all();
       return true;
     };
-    bool whole = scan(resumed ? pr.offset : 0, resumed ? pr.line : 1, [&](const CsvRecord& r, bool is_header) {
+    // (Not after a rescan that could not go on: the job fails once the reader is done.)
+    bool whole = reader_error.empty() && scan(resumed ? pr.offset : 0, resumed ? pr.line : 1, [&](const CsvRecord& r, bool is_header) {
       if (is_header) {
         cur.end = r.end_offset;
         cur.line = r.next_line;
