@@ -1,5 +1,7 @@
 #include "store/sqlite/presorted_index.hpp"
 
+#include "store/sqlite/index_pages.hpp"
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -496,6 +498,213 @@ constexpr const char* kShapeTable = "mimicom_index_shape";
 constexpr const char* kShapeIndex = "mimicom_index_shape_i";
 constexpr const char* kFillTable = "mimicom_index_fill";
 
+// ---- An index's records, as SQLite writes them ----
+
+// A record (https://sqlite.org/fileformat2.html, "Record Format"): the header's size, each
+// value's serial type, then the values. An index's record is its key's values and the rowid.
+// Integers take the fewest bytes that hold them (0 and 1 none: serial types 8 and 9, schema
+// format 4); text and blobs their bytes. No reals: an index with reals in its key is not
+// written here (see write_pages).
+class Records {
+ public:
+  explicit Records(const Feed& f) : f_(f) {}
+
+  // The payload of key k, without writing it.
+  uint64_t size(const Key& k) const {
+    uint64_t header = 0, body = 0;
+    for (size_t c = 0; c < f_.columns.size(); ++c) {
+      uint64_t type = serial(c, code_of(k, c), nullptr);
+      header += varint_size(type);
+      body += body_size(type);
+    }
+    uint64_t rowid = int_type(k.rowid);
+    header += varint_size(rowid);
+    body += body_size(rowid);
+    return header_total(header) + body;
+  }
+
+  // Writes key k's record at `out` (size(k) bytes); returns its size.
+  uint32_t write(const Key& k, uint8_t* out) const {
+    uint64_t types[kFeedColumns];
+    long long ints[kFeedColumns];
+    const size_t n = f_.columns.size();
+    uint64_t header = 0;
+    for (size_t c = 0; c < n; ++c) {
+      types[c] = serial(c, code_of(k, c), &ints[c]);
+      header += varint_size(types[c]);
+    }
+    types[n] = int_type(k.rowid);
+    ints[n] = k.rowid;
+    header += varint_size(types[n]);
+    const uint64_t total_header = header_total(header);
+    uint8_t* p = put_varint(out, total_header);
+    for (size_t c = 0; c <= n; ++c) p = put_varint(p, types[c]);
+    for (size_t c = 0; c <= n; ++c) {
+      uint64_t t = types[c];
+      if (t >= 12) {
+        const Column& col = *f_.columns[c];
+        uint32_t code = code_of(k, c);
+        std::memcpy(p, col.bytes(code), col.len(code));
+        p += col.len(code);
+      } else if (t >= 1 && t <= 6) {
+        size_t bytes = body_size(t);
+        auto v = static_cast<uint64_t>(ints[c]);
+        for (size_t b = bytes; b-- > 0;) {
+          p[b] = static_cast<uint8_t>(v);
+          v >>= 8;
+        }
+        p += bytes;
+      }
+    }
+    return static_cast<uint32_t>(p - out);
+  }
+
+ private:
+  uint32_t code_of(const Key& k, size_t c) const {
+    if (f_.columns.size() == 1) return static_cast<uint32_t>(k.codes);
+    return c == 0 ? static_cast<uint32_t>(k.codes >> 32) : static_cast<uint32_t>(k.codes & 0xFFFFFFFFu);
+  }
+  // The serial type of column c's value `code`; its integer in *v when it is one.
+  uint64_t serial(size_t c, uint32_t code, long long* v) const {
+    if (code == 0) return 0;
+    const Column& col = *f_.columns[c];
+    switch (col.type(code)) {
+      case SQLITE_INTEGER: {
+        long long x = col.integer(code);
+        if (v) *v = x;
+        return int_type(x);
+      }
+      case SQLITE_TEXT:
+        return 2ull * col.len(code) + 13;
+      case SQLITE_BLOB:
+        return 2ull * col.len(code) + 12;
+      default:
+        throw std::logic_error("a real number in a key written as pages");
+    }
+  }
+  static uint64_t int_type(long long x) {
+    if (x == 0) return 8;
+    if (x == 1) return 9;
+    uint64_t u = x < 0 ? ~static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
+    if (u <= 127) return 1;
+    if (u <= 32767) return 2;
+    if (u <= 8388607) return 3;
+    if (u <= 2147483647) return 4;
+    if (u <= 140737488355327ll) return 5;
+    return 6;
+  }
+  static uint64_t body_size(uint64_t type) {
+    static constexpr uint8_t kInts[] = {0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0};
+    return type < 12 ? kInts[type] : (type - 12) / 2;
+  }
+  static uint64_t varint_size(uint64_t v) {
+    uint64_t n = 1;
+    while (v >= 0x80 && n < 9) {
+      v >>= 7;
+      ++n;
+    }
+    return n;
+  }
+  // The header's size counts its own varint.
+  static uint64_t header_total(uint64_t types) {
+    uint64_t n = types + 1;
+    while (varint_size(n) + types > n) ++n;
+    return n;
+  }
+  static uint8_t* put_varint(uint8_t* p, uint64_t v) {
+    // Values here are under 2^56: groups of 7 bits, high first.
+    uint8_t tmp[9];
+    int n = 0;
+    do {
+      tmp[n++] = static_cast<uint8_t>((v & 0x7F) | 0x80);
+      v >>= 7;
+    } while (v != 0);
+    tmp[0] &= 0x7F;
+    while (n > 0) *p++ = tmp[--n];
+    return p;
+  }
+
+  const Feed& f_;
+};
+
+// ---- An index's b-tree written as pages ----
+
+// What writing pages needs of the database: its header (page 1) and its pages' geometry.
+struct FileShape {
+  std::string page1;
+  uint32_t page_size = 0, usable = 0;
+};
+
+uint32_t get2(const std::string& b, size_t at) {
+  return (static_cast<uint32_t>(static_cast<uint8_t>(b[at])) << 8) | static_cast<uint8_t>(b[at + 1]);
+}
+uint32_t get4(const std::string& b, size_t at) { return (get2(b, at) << 16) | get2(b, at + 2); }
+
+// Why the keys of `feed` cannot be written as pages into `db` (empty: they can; then `shape`
+// is filled).
+std::string pages_refused(sqlite3* db, const Feed& feed, const Big<Key>& order, FileShape& shape) {
+  // Equal keys are in rowid order in the index; an integer and a real of equal value have two
+  // codes here (ordered by code, not by rowid).
+  for (const Column* c : feed.columns)
+    if (c->has_real) return "real numbers in the key";
+  if (one_int(db, "SELECT count(*) FROM pragma_module_list WHERE name = 'sqlite_dbpage'") == 0)
+    return "no sqlite_dbpage in this SQLite";
+  if (one_int(db, "PRAGMA auto_vacuum") != 0) return "auto_vacuum (pointer-map pages)";
+  {
+    Stmt e(db, "PRAGMA encoding");
+    if (!e.step() || std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(e.get(), 0))) != "UTF-8")
+      return "not a UTF-8 database";
+  }
+  {
+    Stmt p(db, "SELECT data FROM sqlite_dbpage WHERE pgno = 1");
+    if (!p.step()) return "no page 1";
+    const void* data = sqlite3_column_blob(p.get(), 0);
+    shape.page1.assign(static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(p.get(), 0)));
+  }
+  const std::string& h = shape.page1;
+  if (h.size() < 100 || h.compare(0, 16, std::string("SQLite format 3\0", 16)) != 0) return "an unknown header";
+  shape.page_size = get2(h, 16) == 1 ? 65536 : get2(h, 16);
+  shape.usable = shape.page_size - static_cast<uint8_t>(h[20]);
+  if (shape.page_size != h.size() || shape.usable < 480) return "an unknown page size";
+  if (get4(h, 44) != 4) return "schema format " + std::to_string(get4(h, 44));
+  // A statement still running would keep the connection's read transaction (and its page
+  // count, which these pages make stale) past the commit.
+  for (sqlite3_stmt* st = sqlite3_next_stmt(db, nullptr); st; st = sqlite3_next_stmt(db, st))
+    if (sqlite3_stmt_busy(st)) return "a statement is running on the connection";
+  Records records(feed);
+  const uint32_t limit = IndexPages::max_local(shape.usable);
+  for (const Key& k : order)
+    if (records.size(k) > limit) return "a key longer than a page holds";
+  return {};
+}
+
+// Writes the b-tree of `order` into the index whose root page, an empty leaf, is `root`: the
+// other pages after the file's last one, then the file's new page count in page 1. These must
+// be the last writes of the transaction: SQLite's b-tree layer keeps the page count it read
+// when the transaction began, so a page it allocated after them would be one of them.
+void write_pages(sqlite3* db, const Feed& feed, const Big<Key>& order, uint32_t root, FileShape& shape) {
+  const long long pages_before = one_int(db, "PRAGMA page_count");
+  if (pages_before < root || pages_before >= UINT32_MAX - 1) throw std::runtime_error("unexpected page count");
+  Stmt put(db, "INSERT INTO sqlite_dbpage (pgno, data) VALUES (?1, ?2)");
+  const int size = static_cast<int>(shape.page_size);
+  auto write = [&](uint32_t number, const uint8_t* page) {
+    sqlite3_bind_int64(put.get(), 1, number);
+    sqlite3_bind_blob(put.get(), 2, page, size, SQLITE_STATIC);
+    put.step();
+    sqlite3_reset(put.get());
+  };
+  IndexPages pages(shape.page_size, shape.usable, root, static_cast<uint32_t>(pages_before) + 1, write);
+  Records records(feed);
+  std::vector<uint8_t> record(IndexPages::max_local(shape.usable));
+  for (const Key& k : order) pages.add(record.data(), records.write(k, record.data()));
+  uint32_t highest = pages.finish();
+  if (highest > pages_before) {
+    std::string& h = shape.page1;
+    for (int b = 0; b < 4; ++b) h[28 + b] = static_cast<char>(highest >> (24 - 8 * b));
+    write(1, reinterpret_cast<const uint8_t*>(h.data()));
+  }
+}
+
 }  // namespace
 
 std::optional<IndexStatement> parse_index_statement(std::string_view sql) {
@@ -563,6 +772,8 @@ struct PresortedIndexes::State {
   std::vector<std::string> failed;              // per index: why not, once known
   std::vector<bool> known;
   std::vector<long long> version_of;  // per index: the version its keys were read at
+  std::vector<bool> as_pages;         // per index built: written as pages (else by an imposter)
+  std::vector<std::string> pages_refused;  // per index built otherwise: why not as pages
   std::atomic<bool> stop{false};
   // The index the writer builds (or skipped) last: a part sorts at most two ahead of it, so
   // the sorted keys of at most three indexes are in memory.
@@ -763,6 +974,8 @@ PresortedIndexes::PresortedIndexes(std::string path, std::string table, std::vec
   s_->failed.resize(n);
   s_->known.resize(n);
   s_->version_of.resize(n);
+  s_->as_pages.resize(n);
+  s_->pages_refused.resize(n);
   if (n == 0) return;
   s_->plan();
   for (int p = 0; p < 2; ++p)
@@ -785,6 +998,11 @@ bool PresortedIndexes::usable(sqlite3* db) {
   if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive) != SQLITE_OK) return false;
   return defensive == 0;
 }
+
+bool PresortedIndexes::written_as_pages(size_t i) const { return s_->as_pages.at(i); }
+const std::string& PresortedIndexes::why_not_pages(size_t i) const { return s_->pages_refused.at(i); }
+
+void PresortedIndexes::forget_pages(sqlite3* db) { sqlite3_db_release_memory(db); }
 
 std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long long version) {
   Big<Key> order;
@@ -897,7 +1115,20 @@ std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long l
       root = sqlite3_column_int64(s.get(), 0);
     }
 
-    // Its b-tree as a table of its keys and rowids.
+    Feed feed;
+    for (size_t c : s_->index_columns[i]) feed.columns.push_back(s_->columns[c].get());
+    feed.order = &order;
+    FileShape shape;
+    std::string refused = pages_refused(db, feed, order, shape);
+    if (refused.empty()) {
+      write_pages(db, feed, order, static_cast<uint32_t>(root), shape);
+      run(db, "RELEASE mimicom_presorted");
+      s_->as_pages[i] = true;
+      return std::nullopt;
+    }
+    s_->pages_refused[i] = refused;
+
+    // Else its b-tree as a table of its keys and rowids, filled by SQLite.
     std::string keys;  // "c0, " or "c0, c1, "
     for (size_t k = 0; k < ix.columns.size(); ++k) keys += "c" + std::to_string(k) + ", ";
     {
@@ -910,9 +1141,6 @@ std::optional<std::string> PresortedIndexes::build(sqlite3* db, size_t i, long l
     if (one_int(db, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + kFillTable + "'") != 0)
       throw std::runtime_error("no imposter tables in this SQLite");
 
-    Feed feed;
-    for (size_t c : s_->index_columns[i]) feed.columns.push_back(s_->columns[c].get());
-    feed.order = &order;
     {
       Module m{db};
       if (sqlite3_create_module_v2(db, kFeedName, &kFeedModule, &feed, nullptr) != SQLITE_OK)

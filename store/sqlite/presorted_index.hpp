@@ -11,12 +11,18 @@
 // writer, in its transaction, makes the index empty with its original definition (the
 // procedure of SQLite's "ALTER TABLE" page: an index made on a copy of the table is renamed in
 // sqlite_schema, which is written with writable_schema on and the schema version bumped), then
-// inserts the sorted keys into its b-tree through an imposter table
-// (sqlite3_test_control(SQLITE_TESTCTRL_IMPOSTER), the mechanism of the sqlite3 shell's
-// .imposter) fed by a virtual table over the sorted arrays.
+// writes its b-tree's pages itself (index_pages.hpp) through the sqlite_dbpage table, inside
+// the transaction, after the file's last page. When it cannot (reals in the key: an integer and
+// a real of equal value are then in rowid order, not in the order of our codes; a key longer
+// than a page holds; another page format), it inserts the sorted keys into the index's b-tree
+// through an imposter table (sqlite3_test_control(SQLITE_TESTCTRL_IMPOSTER), the mechanism of
+// the sqlite3 shell's .imposter) fed by a virtual table over the sorted arrays.
 //
 // What it relies on, and checks:
-// - SQLite places every key where its own comparison says: our order only makes it fast.
+// - Written as pages, the keys are in SQLite's order: ours is SQLite's for integers, text and
+//   blobs (BINARY collation: memcmp, then length; NULL first; then by rowid). Through the
+//   imposter, SQLite places every key where its own comparison says: our order only makes it
+//   fast.
 // - A unique index gets no key twice: equal keys (no NULL in them) are found in our sorted
 //   order, whose comparison is SQLite's for the types it accepts in a unique key (integers,
 //   text, blobs; a real number in a unique key's column sends that index to CREATE INDEX).
@@ -62,6 +68,17 @@ class PresortedIndexes {
   // Builds indexes[i] into `db`, which is in a write transaction and has no index of that name,
   // if `version` is the one read. nullopt: built; otherwise why not (and nothing changed).
   std::optional<std::string> build(sqlite3* db, size_t i, long long version);
+
+  // After build() wrote an index as pages, once its transaction has ended (committed or rolled
+  // back) and before `db` reads again: drops the connection's cached pages, among which the
+  // index's root as SQLite's b-tree layer knew it (an empty leaf: it does not read a page it
+  // holds in its cache again).
+  static void forget_pages(sqlite3* db);
+
+  // How indexes[i] was built, once build() built it: as pages, or through an imposter table
+  // (then why_not_pages(i) says why).
+  bool written_as_pages(size_t i) const;
+  const std::string& why_not_pages(size_t i) const;
 
   // Whether `db` lets build() work (not defensive: its schema can be written): checked by the
   // caller, to skip the read when it would be for nothing (build() would fail and change nothing).
