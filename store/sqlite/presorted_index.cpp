@@ -179,6 +179,7 @@ class Column {
   uint32_t add(int type, const void* p, size_t n) {
     if (type == SQLITE_NULL) return 0;
     if (type == SQLITE_FLOAT) has_real = true;
+    if (n == 0) p = "";  // SQLite gives no pointer for an empty blob
     if (plain_) return append(type, p, n);
     if (++present_ == kPlainAfter && values_.size() > kPlainAfter * 9 / 10) {
       // Nearly every value distinct (an e-mail): looking each up costs more than it saves.
