@@ -24,6 +24,7 @@
 #include "store/sqlite/prospect_keys.hpp"
 #include "store/sqlite/search_match.hpp"
 #include "store/sqlite/sql_file.hpp"
+#include "store/sqlite/wal_checkpointer.hpp"
 
 namespace mimicom {
 namespace {
@@ -620,11 +621,20 @@ class SqliteStore final : public Store {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     auto first = std::make_unique<Connection>(o.path, o.cache_kib);
     migrate(first->db());
+    // The log is copied into the base on a thread of its own rather than by the commit that
+    // reaches 1000 pages (see wal_checkpointer.hpp). 1M-row import, five A/B rounds: its index
+    // builds 1.47-1.98 s against 1.94-2.26 s, its job 6.12-6.84 s against 6.40-7.04 s.
+    checkpointer_ = std::make_unique<WalCheckpointer>(o.path);
+    auto watch = [&](Connection& c) {
+      if (checkpointer_) checkpointer_->watch(c.db().getHandle());
+    };
+    watch(*first);
     auto queries = load_queries();
     first->prepare_named(queries);
     pool_.add(std::move(first));
     for (int i = 1; i < std::max(1, o.connections); ++i) {
       auto c = std::make_unique<Connection>(o.path, o.cache_kib);
+      watch(*c);
       c->prepare_named(queries);
       pool_.add(std::move(c));
     }
@@ -632,6 +642,7 @@ class SqliteStore final : public Store {
     // to the next: an import touches every index, and with the pool's small caches the same
     // pages were evicted and rewritten again and again.
     bulk_conn_ = std::make_unique<Connection>(o.path, kBulkCacheKib);
+    watch(*bulk_conn_);
     // Bulk loads only add parents (prospects, then their tags): the per-row foreign-key work
     // SQLite does for an inserted parent is wasted there (~5 µs a row).
     bulk_conn_->db().exec("PRAGMA foreign_keys = OFF");
@@ -644,6 +655,7 @@ class SqliteStore final : public Store {
     // index's pages are touched through it, so they are all it maps (see kLookupMapBytes).
     // It prepares only the two queries it runs (every store's opening prepared the 110 before).
     lookup_conn_ = std::make_unique<Connection>(o.path, o.cache_kib);
+    watch(*lookup_conn_);
     lookup_conn_->db().exec("PRAGMA mmap_size = " + std::to_string(kLookupMapBytes));
     lookup_conn_->prepare_named({{"schema-has", queries.at("schema-has")},
                                  {"prospect-id-by-email", queries.at("prospect-id-by-email")}});
@@ -2801,6 +2813,8 @@ class SqliteStore final : public Store {
   int bulk_cache_kib_ = kBulkCacheKib;            // under bulk_mu_
 
   int cache_kib_;
+  // Before the connections: they call it when they commit, until they are closed.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   Pool pool_;
   std::mutex bulk_mu_;
   std::unique_ptr<Connection> bulk_conn_;
