@@ -699,6 +699,82 @@ TEST_F(ImportTask, WritersDuringABulkLoadWithoutTheKeyIndexesKeepEveryRule) {
   EXPECT_TRUE(prospect_indexes().contains("prospects_email"));
 }
 
+// A large file imported into a base that has its prospects (its key indexes are kept) finds its
+// duplicates through the store's keys in memory (ImportBatch::keyed): exactly those the indexes
+// find, for every policy.
+TEST_F(ImportTask, AReImportThroughTheKeysInMemoryFindsWhatTheIndexesFind) {
+  const std::string first = keyed_file(600), again = keyed_file(900);
+  for (const char* policy : {"skip", "fill_empty", "overwrite"}) {
+    SCOPED_TRACE(policy);
+    auto reference = open(std::string("ref-") + policy + ".db");
+    auto keyed = open(std::string("keyed-") + policy + ".db");
+    bulk_min_bytes_ = 1LL << 40;
+    ASSERT_EQ(import(first, "skip", 1000, false, reference.get()).state, "succeeded");
+    ASSERT_EQ(import(first, "skip", 1000, false, keyed.get()).state, "succeeded");
+    Job a = import(again, policy, 40, false, reference.get());
+    bulk_min_bytes_ = 0;
+    Job b = import(again, policy, 40, false, keyed.get());
+    ASSERT_EQ(a.state, "succeeded") << a.error;
+    ASSERT_EQ(b.state, "succeeded") << b.error;
+    EXPECT_GT(report(a)["duplicates_existing"], 0);
+    for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected"})
+      EXPECT_EQ(report(a)[k], report(b)[k]) << k;
+    auto pa = all(reference.get()), pb = all(keyed.get());
+    ASSERT_EQ(pa.size(), pb.size());
+    for (size_t i = 0; i < pa.size(); ++i) {
+      EXPECT_EQ(pa[i].email, pb[i].email);
+      EXPECT_EQ(pa[i].phone, pb[i].phone);
+      EXPECT_EQ(pa[i].first_name, pb[i].first_name);
+      EXPECT_EQ(pa[i].company, pb[i].company);
+    }
+  }
+}
+
+// Other writers between the batches of such an import: a prospect they add, delete or give
+// another e-mail is met by the import's later rows as the indexes would find it (the keys in
+// memory name candidates, which the stored rows confirm or not).
+TEST_F(ImportTask, WritersDuringAReImportThroughTheKeysInMemoryAreMetRight) {
+  std::string base = "E-mail,Prénom,Société\n";
+  for (int i = 0; i < 60; ++i) base += "m" + std::to_string(i) + "@x.fr,P" + std::to_string(i) + ",\n";
+  ASSERT_EQ(import(base).state, "succeeded");
+  std::string file = "E-mail,Prénom,Société\n";
+  for (int i = 0; i < 60; ++i) file += "m" + std::to_string(i) + "@x.fr,Again" + std::to_string(i) + ",Co\n";
+  file += "later@x.fr,Later,Co\nmoved@x.fr,Moved,Co\n";
+  bulk_min_bytes_ = 0;
+  int run = 0;
+  between_runs_ = [&] {
+    if (++run != 1) return;
+    EXPECT_TRUE(prospect_indexes().contains("prospects_email"));
+    Prospect p;
+    p.email = "later@x.fr";
+    p.first_name = "Api";
+    ASSERT_TRUE(store_->create_prospect(p));
+    auto m31 = by_email("m31@x.fr");
+    ASSERT_TRUE(m31);
+    ASSERT_TRUE(store_->delete_prospect(m31->id));  // its row comes back as new
+    auto m32 = by_email("m32@x.fr");
+    ASSERT_TRUE(m32);
+    m32->email = "moved@x.fr";  // its row is new; moved@ is now a duplicate of it
+    ASSERT_TRUE(store_->update_prospect(*m32));
+  };
+  Job j = import(file, "fill_empty", 25, true);
+  ASSERT_EQ(j.state, "succeeded") << j.error;
+  EXPECT_EQ(run, 2);
+  auto r = report(j);
+  EXPECT_EQ(r["rows"], 62);
+  EXPECT_EQ(r["inserted"], 2);              // m31 and m32 again
+  EXPECT_EQ(r["duplicates_existing"], 60);  // 58 of m0..m59, later@ (Api), moved@ (P32)
+  EXPECT_EQ(r["updated"], 60);              // each gets its company
+  EXPECT_EQ(by_email("later@x.fr")->first_name, "Api");
+  EXPECT_EQ(by_email("later@x.fr")->company, "Co");
+  EXPECT_EQ(by_email("m31@x.fr")->first_name, "Again31");
+  EXPECT_EQ(by_email("m32@x.fr")->first_name, "Again32");
+  EXPECT_EQ(by_email("moved@x.fr")->first_name, "P32");
+  EXPECT_EQ(by_email("m0@x.fr")->first_name, "P0");
+  EXPECT_EQ(by_email("m0@x.fr")->company, "Co");
+  EXPECT_EQ(all().size(), 62u);  // 60, Api's, one deleted, two new
+}
+
 // The reader's hints (Store::find_known_prospects) are checked against the row's e-mail before
 // the writer trusts them: a hint made stale by another writer between the look-up and the
 // batch costs a look-up, never a wrong merge nor a doubled prospect.

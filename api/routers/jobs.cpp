@@ -87,14 +87,15 @@ Result<Reply> events(Context& c) {
   auto job = visible_job(c, c.id());
   if (!job) return fail(job.error());
   struct State {
-    long long id;
+    long long id = 0;
     long long last_update = -1;
     std::string last_state;
     long long last_log = 0;
     bool ended = false;
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
   };
-  auto st = std::make_shared<State>(State{job->id});
+  auto st = std::make_shared<State>();
+  st->id = job->id;
   Store* store = &c.store;
   c.res.set_header("Cache-Control", "no-store");
   c.res.set_header("X-Accel-Buffering", "no");

@@ -62,6 +62,12 @@ struct ImportBatch {
   // still finds them, more slowly) until the store's search catch-up indexes them all at
   // once after the load (see Store::catch_up_search_index).
   bool defer_search = false;
+  // A large file: its rows' duplicates are found through the store's keys of every prospect
+  // held in memory, not by a look-up in the key indexes row by row (loading the keys costs a
+  // read of those indexes once).
+  bool keyed = false;
+  // The file's last batch: what the store held for the import may go.
+  bool last = false;
 };
 
 // What a batch did to the prospects. Every row lands in exactly one of inserted,

@@ -1494,7 +1494,7 @@ class SqliteStore final : public Store {
       auto c = bulk();
       WriteTx tx(c->db());
       const long long rev = bump_version(*c);
-      KeysScope keyed(*this, *c);
+      KeysScope keyed(*this, *c, b.keyed);
       BulkMode mode(*c, b.defer_search);
       ImportCounts n;
       long long now = now_ms / 1000;
@@ -1509,7 +1509,27 @@ class SqliteStore final : public Store {
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
         if (keyed) {
-          // Without the key indexes: the in-memory keys say, exactly, which prospect has the key.
+          // The in-memory keys say, exactly, which prospect has the key. A prospect to merge
+          // into is read once: its key checks the candidate (one statement a row instead of two).
+          if (b.policy != DuplicatePolicy::Skip) {
+            const bool by_email = in.email.has_value();
+            const std::string& key = by_email ? *in.email : *in.phone;
+            long long candidate = by_email ? keys_.email(key) : keys_.phone(key);
+            if (candidate > 0) {
+              auto get = c->raw("prospect-get-for-import");
+              sqlite3_bind_int64(get, 1, candidate);
+              if (c->step(get)) {
+                const int col = by_email ? 3 : 4;
+                const auto* v = sqlite3_column_text(get, col);
+                if (v && std::string_view(reinterpret_cast<const char*>(v),
+                                          static_cast<size_t>(sqlite3_column_bytes(get, col))) == key) {
+                  read_prospect_into(get, existing);
+                  duplicate(row);
+                  continue;
+                }
+              }
+            }
+          }
           long long id = existing_id(*c, in);
           if (!id) {
             insert_new(*c, in, now, now, rev);
@@ -1600,6 +1620,7 @@ class SqliteStore final : public Store {
       mode.finish();
       tx.commit();
       keyed.committed();
+      if (b.last && b.keyed) keys_.clear();
       return n;
     });
   }
@@ -1794,22 +1815,43 @@ class SqliteStore final : public Store {
   // leaves keys that may name its rolled-back rows: they are dropped, and loaded again next time.
   class KeysScope {
    public:
-    KeysScope(SqliteStore& s, Connection& c) : s_(s) {
-      on_ = !s.index_exists(c, "prospects_email");
+    // wanted: a large import's batch (ImportBatch::keyed), which uses the keys even when the
+    // key indexes are there.
+    KeysScope(SqliteStore& s, Connection& c, bool wanted = false) : s_(s) {
+      const bool indexed = s.index_exists(c, "prospects_email");
+      on_ = !indexed || wanted;
       if (!on_) {
         if (s.keys_.loaded()) s.keys_.clear();  // built again: the memory goes back
         s.bulk_cache(c, kBulkCacheKib);
         return;
       }
       // Without its random-access indexes a load only appends pages: a small cache does, and
-      // the memory serves the keys instead (a 1M-row import stays under 300 MB).
-      s.bulk_cache(c, kLoadCacheKib);
+      // the memory serves the keys instead (a 1M-row import stays under 300 MB). With them
+      // (a large file imported into a base that has its prospects already), the rows read
+      // their prospects' pages: the large cache.
+      s.bulk_cache(c, indexed ? kBulkCacheKib : kLoadCacheKib);
       long long version = s.data_version(c);
-      auto& q = s.keys_.loaded() ? c.q("prospect-keys-since") : c.q("prospect-keys-all");
-      if (s.keys_.loaded()) q.bind(1, static_cast<int64_t>(s.keys_.revision()));
-      while (q.executeStep())
-        s.keys_.note(q.getColumn(0).getInt64(), col_text(q, 1), col_text(q, 2));
-      q.tryReset();
+      if (s.keys_.loaded()) {
+        auto& q = c.q("prospect-keys-since");
+        q.bind(1, static_cast<int64_t>(s.keys_.revision()));
+        while (q.executeStep()) s.keys_.note(q.getColumn(0).getInt64(), col_text(q, 1), col_text(q, 2));
+        q.tryReset();
+      } else if (indexed) {
+        for (bool emails : {true, false}) {
+          auto q = c.raw(emails ? "prospect-emails-all" : "prospect-phones-all");
+          std::optional<std::string> key = std::string();
+          while (c.step(q)) {
+            key->assign(reinterpret_cast<const char*>(sqlite3_column_text(q, 1)),
+                        static_cast<size_t>(sqlite3_column_bytes(q, 1)));
+            if (emails) s.keys_.note(sqlite3_column_int64(q, 0), key, std::nullopt);
+            else s.keys_.note(sqlite3_column_int64(q, 0), std::nullopt, key);
+          }
+        }
+      } else {
+        auto& q = c.q("prospect-keys-all");
+        while (q.executeStep()) s.keys_.note(q.getColumn(0).getInt64(), col_text(q, 1), col_text(q, 2));
+        q.tryReset();
+      }
       s.keys_.set_loaded(version);  // this transaction's own version: its rows are noted as written
     }
     ~KeysScope() {

@@ -85,6 +85,15 @@ SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2;
 -- Every prospect's import keys (loaded once into memory while the key indexes are deferred).
 SELECT id, email, phone FROM prospects ORDER BY id;
 
+-- name: prospect-emails-all
+-- Every prospect's e-mail, read on the unique e-mail index (a large import into a base that has
+-- it loads its keys so: the table itself is ten times larger).
+SELECT id, email FROM prospects WHERE email IS NOT NULL ORDER BY email;
+
+-- name: prospect-phones-all
+-- Every prospect's phone, read on the phone index.
+SELECT id, phone FROM prospects WHERE phone IS NOT NULL ORDER BY phone;
+
 -- name: prospect-keys-since
 -- The keys of the prospects written after revision ?1 (by other writers, between two batches),
 -- read on the revision index: with ORDER BY id, SQLite scanned the whole table at every batch.
