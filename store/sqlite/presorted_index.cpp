@@ -782,6 +782,8 @@ struct PresortedIndexes::State {
   // the sorted keys of at most three indexes are in memory.
   size_t building = 0;
   static constexpr size_t kAhead = 2;
+  size_t next_sort = 0;       // the next index to sort, by either thread
+  size_t unsorted[2] = {0, 0};  // per part: the indexes of its rows not sorted yet
 
   void publish(size_t i, std::optional<Big<Key>> order, std::string why, long long version = 0) {
     std::lock_guard lock(mu);
@@ -821,6 +823,7 @@ struct PresortedIndexes::State {
       }
       owner.push_back(first ? 0 : 1);
       parts[owner.back()].indexes.push_back(i);
+      ++unsorted[owner.back()];
     }
     in_index.resize(indexes.size());
   }
@@ -837,39 +840,65 @@ struct PresortedIndexes::State {
       part.done = true;
       cv.notify_all();
     }
-    for (size_t i : part.indexes) {
-      if (stop) {
-        publish(i, std::nullopt, "stopped");
-        continue;
-      }
+    // Then both threads sort the indexes, each taking the lowest not taken yet (so the one the
+    // writer waits for next comes first), once the columns it needs are read. Each part's
+    // thread had its own before: the one that read the e-mails stood idle while the other
+    // sorted the phones' million values (0.37 s the writer waited, in a 1M-row import).
+    while (true) {
+      size_t i;
       std::string why;
       {
         std::unique_lock lock(mu);
+        if (next_sort >= indexes.size()) break;
+        i = next_sort;
+        auto read = [&] {
+          if (stop) return true;
+          for (size_t c : index_columns[i])
+            if (!parts[column_part[c]].done) return false;
+          return true;
+        };
+        cv.wait(lock, read);
+        if (next_sort != i) continue;  // the other thread took it meanwhile
+        ++next_sort;
+        const Part& own = parts[owner[i]];
         for (size_t c : index_columns[i]) {
           const Part& other = parts[column_part[c]];
-          cv.wait(lock, [&] { return other.done || stop; });
-          if (!other.error.empty())
-            why = other.error;
-          else if (!other.done)
-            why = "stopped";
-          else if (other.version != part.version)
-            why = "the rows changed between the two reads";
+          if (!other.error.empty()) why = other.error;
+          else if (other.done && other.version != own.version) why = "the rows changed between the two reads";
         }
-        if (!part.error.empty()) why = part.error;
-        cv.wait(lock, [&] { return i <= building + kAhead || stop; });
+        if (!own.error.empty()) why = own.error;
         if (why.empty() && stop) why = "stopped";
+      }
+      // Its values are put in order at once, its keys only when the writer is near (each
+      // index's sorted keys are ~16 bytes a row: at most kAhead + 1 of them wait).
+      if (why.empty()) {
+        try {
+          renumber(i);
+        } catch (const std::exception& e) {
+          why = std::string("sorting the keys: ") + e.what();
+        }
+      }
+      if (why.empty()) {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return i <= building + kAhead || stop; });
+        if (stop) why = "stopped";
       }
       if (!why.empty()) {
         publish(i, std::nullopt, why);
-        continue;
+      } else {
+        try {
+          sort_index(i);
+        } catch (const std::exception& e) {
+          publish(i, std::nullopt, std::string("sorting the keys: ") + e.what());
+        }
       }
-      try {
-        sort_index(i);
-      } catch (const std::exception& e) {
-        publish(i, std::nullopt, std::string("sorting the keys: ") + e.what());
+      bool last = false;
+      {
+        std::lock_guard lock(mu);
+        last = --unsorted[owner[i]] == 0;
       }
+      if (last) Big<long long>().swap(parts[owner[i]].rowids);  // no other index needs them
     }
-    Big<long long>().swap(part.rowids);
   }
 
   void read(Part& part) {
@@ -931,6 +960,12 @@ struct PresortedIndexes::State {
     for (Column* c : cols) c->done_reading();
   }
 
+  // Its columns' values in SQLite's order (the longest part of a sort when most values are
+  // distinct, as phones are), done once per column.
+  void renumber(size_t i) {
+    for (size_t c : index_columns[i]) columns[c]->renumber();
+  }
+
   void sort_index(size_t i) {
     const IndexStatement& ix = indexes[i];
     const auto& cols = index_columns[i];
@@ -939,8 +974,7 @@ struct PresortedIndexes::State {
       for (size_t c : cols)
         if (columns[c]->has_real) return publish(i, std::nullopt, "real numbers in a unique key");
     const Big<uint8_t>* keep = ix.where.empty() ? nullptr : &in_index[i];
-    columns[cols[0]]->renumber();
-    if (cols.size() > 1) columns[cols[1]]->renumber();
+    renumber(i);
     const auto& c0 = columns[cols[0]]->codes;
     const Big<uint32_t>* c1 = cols.size() > 1 ? &columns[cols[1]]->codes : nullptr;
     // Counting sorts of the rows, by the second column, then by the first: each keeps the order
