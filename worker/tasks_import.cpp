@@ -409,9 +409,10 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       }
       written.clear();  // freed here, outside the lock
       // While the writer is still busy with the batch before, the look-ups of this one, which
-      // the writer no longer does (a 1M-row re-import with fill_empty: 0.16-1.03 s faster in
-      // each of 7 A/B rounds). Only then: when the writer waits for the reader instead, they
-      // slow the import down (a re-import with `skip`: 8.2/7.4 s with them, 5.8/6.8 s without).
+      // the writer no longer does (measured before large files went through the keys in memory:
+      // a 1M-row re-import with fill_empty, 0.16-1.03 s faster in each of 7 A/B rounds). Only
+      // then: when the writer waits for the reader instead, they slow the import down (a
+      // re-import with `skip`: 8.2/7.4 s with them, 5.8/6.8 s without).
       if (!bulk_load && !keyed && writer_behind) ctx.store().find_known_prospects(cur.batch);
       std::unique_lock lock(mu);
       writer_behind = !ready.empty();

@@ -151,6 +151,23 @@ class ImportTask : public ::testing::Test {
     return out;
   }
 
+  // Two imports of the same file, `a` into store `sa`, `b` into `sb`, both succeeded with the
+  // same report and left the same prospects.
+  void expect_same_imports(const Job& a, Store* sa, const Job& b, Store* sb) {
+    ASSERT_EQ(a.state, "succeeded") << a.error;
+    ASSERT_EQ(b.state, "succeeded") << b.error;
+    for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected"})
+      EXPECT_EQ(report(a)[k], report(b)[k]) << k;
+    auto pa = all(sa), pb = all(sb);
+    ASSERT_EQ(pa.size(), pb.size());
+    for (size_t i = 0; i < pa.size(); ++i) {
+      EXPECT_EQ(pa[i].email, pb[i].email);
+      EXPECT_EQ(pa[i].phone, pb[i].phone);
+      EXPECT_EQ(pa[i].first_name, pb[i].first_name);
+      EXPECT_EQ(pa[i].company, pb[i].company);
+    }
+  }
+
   std::filesystem::path dir_;
   long long bulk_min_bytes_ = 1LL << 40;  // no file of a test defers the list indexes unless it says so
   std::function<void()> between_runs_;    // after each stopped run of import()
@@ -625,18 +642,7 @@ TEST_F(ImportTask, ABulkLoadFindsTheSameDuplicatesWithoutTheKeyIndexes) {
     Job a = import(file, policy, 40, false, reference.get());
     bulk_min_bytes_ = 0;
     Job b = import(file, policy, 40, false, bulk.get());
-    ASSERT_EQ(a.state, "succeeded") << a.error;
-    ASSERT_EQ(b.state, "succeeded") << b.error;
-    for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected"})
-      EXPECT_EQ(report(a)[k], report(b)[k]) << k;
-    auto pa = all(reference.get()), pb = all(bulk.get());
-    ASSERT_EQ(pa.size(), pb.size());
-    for (size_t i = 0; i < pa.size(); ++i) {
-      EXPECT_EQ(pa[i].email, pb[i].email);
-      EXPECT_EQ(pa[i].phone, pb[i].phone);
-      EXPECT_EQ(pa[i].first_name, pb[i].first_name);
-      EXPECT_EQ(pa[i].company, pb[i].company);
-    }
+    expect_same_imports(a, reference.get(), b, bulk.get());
   }
 }
 
@@ -714,19 +720,8 @@ TEST_F(ImportTask, AReImportThroughTheKeysInMemoryFindsWhatTheIndexesFind) {
     Job a = import(again, policy, 40, false, reference.get());
     bulk_min_bytes_ = 0;
     Job b = import(again, policy, 40, false, keyed.get());
-    ASSERT_EQ(a.state, "succeeded") << a.error;
-    ASSERT_EQ(b.state, "succeeded") << b.error;
+    expect_same_imports(a, reference.get(), b, keyed.get());
     EXPECT_GT(report(a)["duplicates_existing"], 0);
-    for (const char* k : {"rows", "inserted", "updated", "duplicates_in_file", "duplicates_existing", "rejected"})
-      EXPECT_EQ(report(a)[k], report(b)[k]) << k;
-    auto pa = all(reference.get()), pb = all(keyed.get());
-    ASSERT_EQ(pa.size(), pb.size());
-    for (size_t i = 0; i < pa.size(); ++i) {
-      EXPECT_EQ(pa[i].email, pb[i].email);
-      EXPECT_EQ(pa[i].phone, pb[i].phone);
-      EXPECT_EQ(pa[i].first_name, pb[i].first_name);
-      EXPECT_EQ(pa[i].company, pb[i].company);
-    }
   }
 }
 

@@ -124,31 +124,40 @@ uint32_t IndexPages::take_number() {
 
 void IndexPages::write(uint32_t number, const Page& p) { sink_(number, p.bytes.data()); }
 
+// Into the leaf being filled (its bytes past the record are zero: a page starts zeroed).
+void IndexPages::put_leaf_record(const uint8_t* record, uint32_t size) {
+  std::memcpy(put_size(add_cell(leaf_, leaf_cell(size)), size), record, size);
+}
+
+// Writes the leaf being filled, with the record that follows it (offset, size in arena_), and
+// starts the next.
+void IndexPages::write_leaf(uint32_t offset, uint32_t size) {
+  close(leaf_, true, 0);
+  uint32_t number = take_number();
+  write(number, leaf_);
+  entries_.push_back({number, offset, size});
+  start(leaf_, true);
+}
+
 void IndexPages::add(const uint8_t* record, uint32_t size) {
   if (finished_) throw std::logic_error("add after finish");
   if (size > max_local_) throw std::invalid_argument("a record longer than a page's local payload");
-  const uint32_t cell = leaf_cell(size);
   if (held_) {
     // A record follows the one held after the full leaf: that one is the leaf's divider.
-    close(leaf_, true, 0);
-    uint32_t number = take_number();
-    write(number, leaf_);
-    entries_.push_back({number, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(held_record_.size())});
+    const auto offset = static_cast<uint32_t>(arena_.size());
     arena_.insert(arena_.end(), held_record_.begin(), held_record_.end());
+    write_leaf(offset, static_cast<uint32_t>(held_record_.size()));
     held_ = false;
-    start(leaf_, true);
   }
   ++records_;
-  if (!fits(leaf_, cell)) {
+  if (!fits(leaf_, leaf_cell(size))) {
     // The record after a full leaf is its divider, if another record comes after it (else
     // the leaf's own last record is: see finish()).
     held_record_.assign(record, record + size);
     held_ = true;
     return;
   }
-  uint8_t* at = add_cell(leaf_, cell);
-  std::memset(at, 0, cell);
-  std::memcpy(put_size(at, size), record, size);
+  put_leaf_record(record, size);
 }
 
 uint32_t IndexPages::finish() {
@@ -159,29 +168,19 @@ uint32_t IndexPages::finish() {
     // the held one makes the last leaf.
     uint32_t offset, size;
     pop_cell(leaf_, arena_, offset, size, nullptr);
-    close(leaf_, true, 0);
-    uint32_t number = take_number();
-    write(number, leaf_);
-    entries_.push_back({number, offset, size});
-    start(leaf_, true);
-    uint32_t cell = leaf_cell(static_cast<uint32_t>(held_record_.size()));
-    uint8_t* at = add_cell(leaf_, cell);
-    std::memset(at, 0, cell);
-    std::memcpy(put_size(at, static_cast<uint32_t>(held_record_.size())), held_record_.data(), held_record_.size());
+    write_leaf(offset, size);
+    put_leaf_record(held_record_.data(), static_cast<uint32_t>(held_record_.size()));
     held_ = false;
   }
   if (records_ == 0) return 0;
-  uint32_t highest = 0;
   if (entries_.empty()) {
     close(leaf_, true, 0);
     write(root_, leaf_);
     return 0;
   }
-  close(leaf_, true, 0);
-  highest = take_number();
-  write(highest, leaf_);
-  entries_.push_back({highest, 0, 0});
+  write_leaf(0, 0);  // the last leaf: no record after it
   leaf_.bytes = {};
+  uint32_t highest = entries_.back().child;
 
   // Each level above: pages of cells (child, divider), the right-most child in the header.
   std::vector<Entry> level = std::move(entries_);

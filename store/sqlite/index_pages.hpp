@@ -63,6 +63,8 @@ class IndexPages {
   uint8_t* add_cell(Page& p, uint32_t cell);
   void pop_cell(Page& p, std::vector<uint8_t>& arena, uint32_t& offset, uint32_t& size, uint32_t* child);
   void close(Page& p, bool leaf, uint32_t right_child);
+  void put_leaf_record(const uint8_t* record, uint32_t size);
+  void write_leaf(uint32_t offset, uint32_t size);
   uint32_t take_number();
   void write(uint32_t number, const Page& p);
 

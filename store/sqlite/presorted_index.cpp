@@ -851,13 +851,13 @@ struct PresortedIndexes::State {
         std::unique_lock lock(mu);
         if (next_sort >= indexes.size()) break;
         i = next_sort;
-        auto read = [&] {
+        auto columns_read = [&] {
           if (stop) return true;
           for (size_t c : index_columns[i])
             if (!parts[column_part[c]].done) return false;
           return true;
         };
-        cv.wait(lock, read);
+        cv.wait(lock, columns_read);
         if (next_sort != i) continue;  // the other thread took it meanwhile
         ++next_sort;
         const Part& own = parts[owner[i]];

@@ -625,9 +625,7 @@ class SqliteStore final : public Store {
     // reaches 1000 pages (see wal_checkpointer.hpp). 1M-row import, five A/B rounds: its index
     // builds 1.47-1.98 s against 1.94-2.26 s, its job 6.12-6.84 s against 6.40-7.04 s.
     checkpointer_ = std::make_unique<WalCheckpointer>(o.path);
-    auto watch = [&](Connection& c) {
-      if (checkpointer_) checkpointer_->watch(c.db().getHandle());
-    };
+    auto watch = [&](Connection& c) { checkpointer_->watch(c.db().getHandle()); };
     watch(*first);
     auto queries = load_queries();
     first->prepare_named(queries);
@@ -647,18 +645,6 @@ class SqliteStore final : public Store {
     // SQLite does for an inserted parent is wasted there (~5 µs a row).
     bulk_conn_->db().exec("PRAGMA foreign_keys = OFF");
     bulk_conn_->prepare_named(queries);
-    // The re-import's e-mail look-ups (find_known_prospects) have a connection of their own
-    // that reads the file mapped in memory. Through a page cache, nearly every look-up read a
-    // leaf page of the e-mail index from the OS again: a connection empties its cache whenever
-    // another one has written, here the import's writer at each batch (strace of a 1M-row
-    // re-import: 154,803 reads of 16 KiB on this connection with a 48 MB cache). Only that
-    // index's pages are touched through it, so they are all it maps (see kLookupMapBytes).
-    // It prepares only the two queries it runs (every store's opening prepared the 110 before).
-    lookup_conn_ = std::make_unique<Connection>(o.path, o.cache_kib);
-    watch(*lookup_conn_);
-    lookup_conn_->db().exec("PRAGMA mmap_size = " + std::to_string(kLookupMapBytes));
-    lookup_conn_->prepare_named({{"schema-has", queries.at("schema-has")},
-                                 {"prospect-id-by-email", queries.at("prospect-id-by-email")}});
     // Indexes a bulk load deferred and will not build any more (its job stopped for good).
     build_deferred_on(*bulk_conn_, std::nullopt, {});
     // Pending segment assignments whose job ended (a crash between its batches and its end).
@@ -1506,6 +1492,18 @@ class SqliteStore final : public Store {
         ++(row.duplicate_in_file ? n.duplicates_in_file : n.duplicates_existing);
         if (b.policy != DuplicatePolicy::Skip && merge_existing(*c, existing, row, b.policy, now)) ++n.updated;
       };
+      // Whether prospect `id` has `key` in its column `col` (3: e-mail, 4: phone) still; then it
+      // is read into `existing` (unless with skip).
+      auto still_has = [&](long long id, int col, const std::string& key) {
+        auto get = c->raw("prospect-get-for-import");
+        sqlite3_bind_int64(get, 1, id);
+        if (!c->step(get)) return false;
+        const auto* v = sqlite3_column_text(get, col);
+        bool same = v && std::string_view(reinterpret_cast<const char*>(v),
+                                          static_cast<size_t>(sqlite3_column_bytes(get, col))) == key;
+        if (same && b.policy != DuplicatePolicy::Skip) read_prospect_into(get, existing);
+        return same;
+      };
       for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
         if (keyed) {
@@ -1515,19 +1513,9 @@ class SqliteStore final : public Store {
             const bool by_email = in.email.has_value();
             const std::string& key = by_email ? *in.email : *in.phone;
             long long candidate = by_email ? keys_.email(key) : keys_.phone(key);
-            if (candidate > 0) {
-              auto get = c->raw("prospect-get-for-import");
-              sqlite3_bind_int64(get, 1, candidate);
-              if (c->step(get)) {
-                const int col = by_email ? 3 : 4;
-                const auto* v = sqlite3_column_text(get, col);
-                if (v && std::string_view(reinterpret_cast<const char*>(v),
-                                          static_cast<size_t>(sqlite3_column_bytes(get, col))) == key) {
-                  read_prospect_into(get, existing);
-                  duplicate(row);
-                  continue;
-                }
-              }
+            if (candidate > 0 && still_has(candidate, by_email ? 3 : 4, key)) {
+              duplicate(row);
+              continue;
             }
           }
           long long id = existing_id(*c, in);
@@ -1561,22 +1549,9 @@ class SqliteStore final : public Store {
         }
         // The reader's hint (find_known_prospects): the prospect that had this e-mail then,
         // trusted when it has it still. The unique index makes it the only one.
-        if (row.known_id > 0) {
-          bool same = false;
-          {
-            auto get = c->raw("prospect-get-for-import");
-            sqlite3_bind_int64(get, 1, row.known_id);
-            if (c->step(get)) {
-              const auto* e = sqlite3_column_text(get, 3);
-              same = e && std::string_view(reinterpret_cast<const char*>(e),
-                                           static_cast<size_t>(sqlite3_column_bytes(get, 3))) == *in.email;
-              if (same && b.policy != DuplicatePolicy::Skip) read_prospect_into(get, existing);
-            }
-          }
-          if (same) {
-            duplicate(row);
-            continue;
-          }
+        if (row.known_id > 0 && still_has(row.known_id, 3, *in.email)) {
+          duplicate(row);
+          continue;
         }
         // New rows: the insert is the lookup (the unique e-mail index refuses a duplicate), so
         // try it first, and look the prospect up only when it exists. While most rows turn
@@ -1625,31 +1600,23 @@ class SqliteStore final : public Store {
     });
   }
 
-  // In a re-import every row looks its e-mail up in the index before anything else. When the
-  // writer is the slower stage, the reader, which waits for it meanwhile, looks them up here on
-  // a connection of its own; the writer then reads the prospect by its id (see import_batch).
-  // Not while the e-mail index is deferred: a bulk load's writer has the keys in memory.
+  // In a re-import of a file too small for the keys in memory (ImportBatch::keyed) every row
+  // looks its e-mail up in the index before anything else. When the writer is the slower stage,
+  // the reader, which waits for it meanwhile, looks them up here on a connection of the pool;
+  // the writer then reads the prospect by its id (see import_batch). Not while the e-mail
+  // index is deferred: a bulk load's writer has the keys in memory.
   void find_known_prospects(ImportBatch& b) override {
-    auto look_up = [&](Connection& c) {
-      ReadTx tx(c.db());
-      if (!index_exists(c, "prospects_email")) return;
-      auto find = c.raw("prospect-id-by-email");
+    try {
+      auto c = pool_.take();
+      ReadTx tx(c->db());
+      if (!index_exists(*c, "prospects_email")) return;
+      auto find = c->raw("prospect-id-by-email");
       for (auto& row : b.rows) {
         if (!row.prospect.email || row.duplicate_in_file) continue;
         const std::string& e = *row.prospect.email;
         sqlite3_bind_text(find, 1, e.data(), static_cast<int>(e.size()), SQLITE_STATIC);
-        row.known_id = c.step(find) ? sqlite3_column_int64(find, 0) : 0;
+        row.known_id = c->step(find) ? sqlite3_column_int64(find, 0) : 0;
         sqlite3_reset(find);
-      }
-    };
-    try {
-      // Another import's reader using it: a connection of the pool then (slower, same answers).
-      std::unique_lock own(lookup_mu_, std::try_to_lock);
-      if (own) {
-        look_up(*lookup_conn_);
-      } else {
-        auto c = pool_.take();
-        look_up(*c);
       }
     } catch (const std::exception&) {  // hints only: the rows not looked up keep -1
     }
@@ -2860,11 +2827,6 @@ class SqliteStore final : public Store {
   Pool pool_;
   std::mutex bulk_mu_;
   std::unique_ptr<Connection> bulk_conn_;
-  // find_known_prospects' connection. The pages it maps count in the RSS once touched (a
-  // 1M-prospect e-mail index: ~35 MB). Beyond SQLite's cap (2 GB), the file is read as usual.
-  static constexpr long long kLookupMapBytes = 2LL << 30;
-  std::mutex lookup_mu_;
-  std::unique_ptr<Connection> lookup_conn_;
   ProspectKeys keys_;  // under bulk_mu_: see KeysScope
   // The search catch-up's thread and its state, under catch_up_mu_ (closing_ is also read by
   // the thread between chunks).

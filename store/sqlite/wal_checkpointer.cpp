@@ -36,9 +36,9 @@ WalCheckpointer::~WalCheckpointer() {
 
 void WalCheckpointer::watch(sqlite3* db) { sqlite3_wal_hook(db, &WalCheckpointer::on_commit, this); }
 
-long long WalCheckpointer::runs() const {
-  std::lock_guard lock(mu_);
-  return runs_;
+bool WalCheckpointer::wait_for_runs(long long n, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return ran_.wait_for(lock, timeout, [&] { return runs_ >= n; });
 }
 
 int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
@@ -65,6 +65,7 @@ void WalCheckpointer::run() {
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("checkpoint du journal WAL : {}", sqlite3_errmsg(db_));
     lock.lock();
     ++runs_;
+    ran_.notify_all();
   }
 }
 

@@ -14,6 +14,7 @@
 // The checkpointer must outlive the connections it watches.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -32,8 +33,9 @@ class WalCheckpointer {
 
   void watch(sqlite3* db);
 
-  // Checkpoints run so far (tests).
-  long long runs() const;
+  // Waits until `n` checkpoints have run since the start, or `timeout` passed: whether they
+  // had (tests).
+  bool wait_for_runs(long long n, std::chrono::milliseconds timeout) const;
 
  private:
   static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
@@ -42,7 +44,8 @@ class WalCheckpointer {
   sqlite3* db_ = nullptr;
   const int frames_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;          // wakes the thread
+  mutable std::condition_variable ran_;  // a checkpoint ended
   bool wanted_ = false, stopping_ = false;
   long long runs_ = 0;
   std::thread thread_;

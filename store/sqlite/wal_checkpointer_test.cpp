@@ -6,7 +6,6 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <thread>
 
 namespace mimicom {
 namespace {
@@ -32,16 +31,6 @@ class Checkpoints : public ::testing::Test {
     char* err = nullptr;
     ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << " " << sql;
   }
-  // Waits (up to 30 s) for `done`; whether it came.
-  template <class F>
-  static bool eventually(F done) {
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > until) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-  }
   long long base_bytes() const { return static_cast<long long>(std::filesystem::file_size(path_)); }
 
   std::filesystem::path dir_;
@@ -58,7 +47,7 @@ TEST_F(Checkpoints, ACommitPastTheThresholdHasTheLogCopiedIntoTheBase) {
   exec("INSERT INTO t VALUES (zeroblob(4000))");  // a page or two: under the threshold
   exec("WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM r WHERE k < 300) "
        "INSERT INTO t SELECT zeroblob(4000) FROM r");  // 300 pages more
-  ASSERT_TRUE(eventually([&] { return c.runs() >= 1; }));
+  ASSERT_TRUE(c.wait_for_runs(1, std::chrono::seconds(30)));
   // The base holds the 300 rows' pages now (before: the schema's pages only).
   EXPECT_GT(base_bytes(), before + 300 * 4000);
   // Nothing is left to copy: a checkpoint now copies no page the first did not.
