@@ -754,7 +754,7 @@ TEST_F(ImportTask, WritersDuringAReImportThroughTheKeysInMemoryAreMetRight) {
   };
   Job j = import(file, "fill_empty", 25, true);
   ASSERT_EQ(j.state, "succeeded") << j.error;
-  EXPECT_EQ(run, 2);
+  EXPECT_GE(run, 2);  // a stop after each of its 3 batches but the last, at least (more under load)
   auto r = report(j);
   EXPECT_EQ(r["rows"], 62);
   EXPECT_EQ(r["inserted"], 2);              // m31 and m32 again
