@@ -1,8 +1,7 @@
 #include "store/sqlite/presorted_index.hpp"
 
+#include "core/big_alloc.hpp"
 #include "store/sqlite/index_pages.hpp"
-
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <atomic>
@@ -130,37 +129,7 @@ long long one_int(sqlite3* db, const std::string& sql) {
 
 // ---- The keys read ----
 
-// The large arrays here are mapped and unmapped whole: freed, their memory goes back to the
-// system at once (glibc keeps freed blocks of its heaps, and the builds run after a load whose
-// batches grew them: the process's peak was the sum of the two).
-template <class T>
-struct BigAlloc {
-  using value_type = T;
-  static constexpr size_t kMapFrom = 256 * 1024;
-  BigAlloc() = default;
-  template <class U>
-  BigAlloc(const BigAlloc<U>&) {}
-  T* allocate(size_t n) {
-    size_t bytes = n * sizeof(T);
-    if (bytes < kMapFrom) return static_cast<T*>(::operator new(bytes));
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t n) {
-    size_t bytes = n * sizeof(T);
-    if (bytes < kMapFrom)
-      ::operator delete(p);
-    else
-      munmap(p, bytes);
-  }
-  template <class U>
-  bool operator==(const BigAlloc<U>&) const {
-    return true;
-  }
-};
-template <class T>
-using Big = std::vector<T, BigAlloc<T>>;
+// The large arrays here are Big (core/big_alloc.hpp): mapped, in huge pages, and unmapped whole.
 
 // The values of one column, each a type byte and its bytes in an arena, and each row's value
 // as a code: 0 for NULL, else 1 + the value's number. Values are looked up as they are read,

@@ -56,8 +56,8 @@ void ProspectKeys::Table::set_min(uint64_t h, long long id) {
 }
 
 void ProspectKeys::Table::grow() {
-  std::vector<uint64_t> old_h = std::move(hashes_);
-  std::vector<uint32_t> old_id = std::move(ids_);
+  Big<uint64_t> old_h = std::move(hashes_);
+  Big<uint32_t> old_id = std::move(ids_);
   size_t n = old_h.empty() ? 1024 : old_h.size() * 2;
   hashes_.assign(n, 0);
   ids_.assign(n, 0);

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/big_alloc.hpp"
+
 namespace mimicom {
 
 class ProspectKeys {
@@ -58,16 +60,16 @@ class ProspectKeys {
     void set(uint64_t h, long long id);      // id in [1, kUnknown), or -1
     void set_min(uint64_t h, long long id);  // unless a smaller id is there
     void clear() {
-      std::vector<uint64_t>().swap(hashes_);
-      std::vector<uint32_t>().swap(ids_);
+      Big<uint64_t>().swap(hashes_);
+      Big<uint32_t>().swap(ids_);
       size_ = 0;
     }
 
    private:
     size_t slot_of(uint64_t h) const;  // the slot holding h, or the empty one where it goes
     void grow();
-    std::vector<uint64_t> hashes_;
-    std::vector<uint32_t> ids_;
+    Big<uint64_t> hashes_;  // in huge pages (see core/big_alloc.hpp)
+    Big<uint32_t> ids_;
     size_t size_ = 0;
   };
   Table emails_, phones_;
