@@ -125,12 +125,6 @@ uint64_t key_hash(char kind, const std::string& value) {
   h ^= h >> 29;
   return h ? h : 1;  // 0 marks an empty slot of HashSet64
 }
-// The hash of the key rows are deduplicated on (see import_key): 0 for a row without any.
-uint64_t import_key_hash(const Prospect& p) {
-  if (p.email) return key_hash('e', *p.email);
-  if (p.phone) return key_hash('p', *p.phone);
-  return 0;
-}
 
 // The keys met in a file, as 64-bit hashes in one open-addressing table: 8 bytes a key at
 // most half full (a std::unordered_set took ~40). A collision (about 1 in 10^7 for 2 million
@@ -138,13 +132,6 @@ uint64_t import_key_hash(const Prospect& p) {
 // prospect): what the row does to the data is decided by the store's indexes.
 class HashSet64 {
  public:
-  bool contains(uint64_t h) const {
-    if (slots_.empty()) return false;
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i] == h) return true;
-      if (slots_[i] == 0) return false;
-    }
-  }
   // Room for `n` keys at once: growing doubles the table while the old one is still there
   // (48 MB for 2 million keys, at the peak of a 1M-row import's memory).
   void reserve(size_t n) {
@@ -152,14 +139,15 @@ class HashSet64 {
     while (want < n * 2) want *= 2;
     if (want > slots_.size()) grow(want);
   }
-  void insert(uint64_t h) {
+  // Whether `h` was not there yet.
+  bool insert(uint64_t h) {
     if ((size_ + 1) * 2 > slots_.size()) grow(slots_.empty() ? 1024 : slots_.size() * 2);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i] == h) return;
+      if (slots_[i] == h) return false;
       if (slots_[i] == 0) {
         slots_[i] = h;
         ++size_;
-        return;
+        return true;
       }
     }
   }
@@ -285,9 +273,16 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
   seen.reserve(static_cast<size_t>(text_size / 128));  // two keys a row, rows of ~250 bytes
   // A row is keyed on its e-mail, or its phone without e-mail; the phones of rows with an
   // e-mail are remembered too, so a later phone-only row matching one is a duplicate of the file.
+  // Returns whether the row's key (see import_key) was met before; each key hashed once (a
+  // look-up, then an insert, hashed the e-mail three times).
   auto remember = [&](const Prospect& p) {
-    if (p.email) seen.insert(key_hash('e', *p.email));
-    if (p.phone) seen.insert(key_hash('p', *p.phone));
+    bool met = false;
+    if (p.email) met = !seen.insert(key_hash('e', *p.email));
+    if (p.phone) {
+      bool phone_met = !seen.insert(key_hash('p', *p.phone));
+      if (!p.email) met = phone_met;
+    }
+    return met;
   };
 
   // After a crash, the keys of the rows already imported are read again from the file, so
@@ -448,9 +443,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       // Converted in its place in the batch (a prospect moved is ~20 strings copied).
       ImportRow& slot = cur.batch.rows.emplace_back();
       if (conv.convert(r, slot, reject)) {
-        const uint64_t key = import_key_hash(slot.prospect);
-        slot.duplicate_in_file = key != 0 && seen.contains(key);
-        remember(slot.prospect);
+        slot.duplicate_in_file = remember(slot.prospect);
         cur.fixed += slot.fixed;
       } else {
         cur.batch.rows.pop_back();
