@@ -23,25 +23,29 @@ std::string fold_name(std::string_view s) {
       {"Ù", "u"}, {"Û", "u"}, {"Ü", "u"}, {"Œ", "oe"}, {"Æ", "ae"}};
   std::string out;
   bool space = false;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    std::string piece;
-    if (c < 0x80) {
-      piece = std::isalnum(c) ? std::string(1, static_cast<char>(std::tolower(c))) : std::string();
-      ++i;
-    } else {
-      size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-      auto it = accents.find(s.substr(i, len));
-      if (it != accents.end()) piece = it->second;
-      i += len;
-    }
+  // Each character's piece straight into `out` (a string per character showed in the import's
+  // profile: statuses are folded row by row).
+  auto put = [&](std::string_view piece) {
     if (piece.empty()) {
       space = !out.empty();
-      continue;
+      return;
     }
     if (space) out += ' ';
     space = false;
     out += piece;
+  };
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      const char lower = static_cast<char>(std::tolower(c));
+      put(std::isalnum(c) ? std::string_view(&lower, 1) : std::string_view());
+      ++i;
+    } else {
+      size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+      auto it = accents.find(s.substr(i, len));
+      put(it != accents.end() ? std::string_view(it->second) : std::string_view());
+      i += len;
+    }
   }
   return out;
 }
@@ -115,6 +119,9 @@ std::string status_code(const std::string& raw) {
       {"contacted", "contacted"}, {"qualifie", "qualified"}, {"qualified", "qualified"}, {"rdv", "meeting"},
       {"rendez vous", "meeting"}, {"meeting", "meeting"},   {"gagne", "won"},         {"won", "won"},
       {"client", "won"},        {"perdu", "lost"},        {"lost", "lost"}};
+  // A code as it is (most files, and every export of ours): folded, it is itself.
+  for (const char* code : kStatuses)
+    if (raw == code) return raw;
   auto it = m.find(fold_name(raw));
   return it == m.end() ? raw : it->second;
 }
@@ -122,22 +129,22 @@ std::string status_code(const std::string& raw) {
 // A headcount ("120") or a range ("50-249", "50 à 249 salariés", "1000 et plus") → a band of
 // kCompanySizes; unknown text is passed on.
 std::string company_size_code(const std::string& raw) {
-  std::vector<long long> numbers;
+  long long first = -1;  // the first number, once it ended
   long long cur = -1;
   for (char c : raw) {
     if (c >= '0' && c <= '9') {
       cur = (cur < 0 ? 0 : cur) * 10 + (c - '0');
       if (cur > 1'000'000'000) return raw;
-    } else if (c == ' ' && cur >= 0 && numbers.empty()) {
+    } else if (c == ' ' && cur >= 0 && first < 0) {
       // "1 000": a thousands separator inside the first number
     } else if (cur >= 0) {
-      numbers.push_back(cur);
+      if (first < 0) first = cur;
       cur = -1;
     }
   }
-  if (cur >= 0) numbers.push_back(cur);
-  if (numbers.empty()) return raw;
-  long long n = numbers.front();
+  if (first < 0) first = cur;
+  if (first < 0) return raw;
+  long long n = first;
   if (n < 10) return "1-9";
   if (n < 50) return "10-49";
   if (n < 250) return "50-249";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "core/csv_writer.hpp"
 
 namespace mimicom {
@@ -104,6 +106,24 @@ TEST(ImportRowConverter, HeadcountsBecomeBands) {
     ASSERT_TRUE(conv.convert(record({"a@b.fr", in}), row, rej)) << in << ": " << rej.reason;
     EXPECT_EQ(row.prospect.company_size, band) << in;
   }
+}
+
+TEST(ImportRowConverter, StatusesAndCountriesByCodeOrLabel) {
+  ImportRowConverter conv({"E", "Statut", "Pays"}, {"email", "status", "country"}, "");
+  ImportRow row;
+  ImportReject rej;
+  for (auto [status, country, want_status, want_country] : std::vector<std::array<std::string, 4>>{
+           {"won", "BE", "won", "BE"},
+           {" Gagné ", "Belgique", "won", "BE"},
+           {"RDV", "fr", "meeting", "FR"},
+           {"À contacter", "suisse", "new", "CH"},
+           {"LOST", "De", "lost", "DE"}}) {
+    ASSERT_TRUE(conv.convert(record({"a@b.fr", status, country}), row, rej)) << status << ": " << rej.reason;
+    EXPECT_EQ(row.prospect.status, want_status) << status;
+    EXPECT_EQ(row.prospect.country, want_country) << country;
+  }
+  EXPECT_FALSE(conv.convert(record({"a@b.fr", "Peut-être", "FR"}), row, rej));
+  EXPECT_NE(rej.reason.find("Peut-être"), std::string::npos) << rej.reason;
 }
 
 TEST(ImportRowConverter, RejectsWithLineCellsAndEveryReason) {

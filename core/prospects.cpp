@@ -132,6 +132,10 @@ struct Validator {
 // "France", "france", "FR", "fr" → "FR": the names spreadsheets use for the countries our
 // users sell to; anything else is kept (upper-cased) for the two-letter check.
 std::string country_code(const std::string& raw) {
+  // Already a code (most rows of most files): no look-up.
+  if (raw.size() == 2 && std::isupper(static_cast<unsigned char>(raw[0])) &&
+      std::isupper(static_cast<unsigned char>(raw[1])))
+    return raw;
   std::string key;
   for (unsigned char ch : raw) key += static_cast<char>(std::tolower(ch));
   static const std::map<std::string, std::string> names = {
