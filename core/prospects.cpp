@@ -207,6 +207,12 @@ std::optional<ProspectTextRule> prospect_text_rule(std::string_view field) {
 }
 
 Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
+  auto errors = apply_prospect_input_to(p, input);
+  if (!errors.empty()) return fail(Error::Invalid(std::move(errors)));
+  return p;
+}
+
+std::vector<FieldError> apply_prospect_input_to(Prospect& p, const ProspectInput& input) {
   Validator v;
   uint32_t seen = 0;  // the fields given so far, a bit each
   // The country first: phones are read in its numbering plan.
@@ -357,8 +363,7 @@ Result<Prospect> apply_prospect_input(Prospect p, const ProspectInput& input) {
     v.add("email", "un e-mail ou un téléphone est requis");
     v.add("phone", "un e-mail ou un téléphone est requis");
   }
-  if (!v.errors.empty()) return fail(Error::Invalid(std::move(v.errors)));
-  return p;
+  return std::move(v.errors);
 }
 
 bool ProspectFilter::empty() const {

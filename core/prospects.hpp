@@ -27,6 +27,10 @@ using ProspectInput = std::vector<std::pair<std::string, FieldValue>>;
 // the whole record (an email or a phone is required). On success returns the merged,
 // normalised prospect; ids and timestamps are left to the caller. Unknown fields are errors.
 Result<Prospect> apply_prospect_input(Prospect base, const ProspectInput& input);
+// The same on `p` itself, without moving a prospect in and out (the import converts a row so,
+// millions of times): returns the errors, empty on success. With errors, `p` is left partly
+// changed.
+std::vector<FieldError> apply_prospect_input_to(Prospect& p, const ProspectInput& input);
 
 // A plain text field of a prospect (first_name, last_name, company, job_title, sector, city,
 // postal_code, region, source, owner, notes) with its length limit in characters: what
