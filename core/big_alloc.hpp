@@ -9,7 +9,7 @@
 // (transparent huge pages, in "madvise" mode on Debian): one page fault per 2 MiB instead of
 // 512. In a virtual machine a page fault is dear: 10-20 µs each on the 2-core one the imports
 // are measured on, where a 1M-row import took 197,702 of them, about 60 % in its index builds
-// (65,911 with this; see bench/import.sh). Where the system refuses, small pages, as without
+// (64,454-70,972 with this; see bench/import.sh). Where the system refuses, small pages, as without
 // the advice.
 // Below 256 KiB, operator new, as std::allocator.
 #include <cstddef>

@@ -142,9 +142,8 @@ std::string company_size_code(const std::string& raw) {
       cur = -1;
     }
   }
-  if (first < 0) first = cur;
-  if (first < 0) return raw;
-  long long n = first;
+  const long long n = first >= 0 ? first : cur;
+  if (n < 0) return raw;
   if (n < 10) return "1-9";
   if (n < 50) return "10-49";
   if (n < 250) return "50-249";
@@ -390,7 +389,6 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
     input.emplace_back("custom_fields", std::move(custom));
   }
   auto errors = apply_prospect_input_to(base, input);
-  const Prospect* p = &base;
   if (!errors.empty()) {
     for (const auto& f : errors) problem(f.field, f.message);
     // "e-mail or phone required" is reported on both fields: once is enough.
@@ -410,11 +408,11 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
   for (size_t i = 0; i < header_.size(); ++i) {
     const uint32_t bit = bits_[i];
     const std::string* fixed_text = nullptr;
-    if (bit == kEmail) fixed_text = p->email ? &*p->email : nullptr;
-    else if (bit == kPhone) fixed_text = p->phone ? &*p->phone : nullptr;
-    else if (bit == kCompanySize) fixed_text = p->company_size ? &*p->company_size : nullptr;
-    else if (bit == kStatus) fixed_text = &p->status;
-    else if (bit == kCountry) fixed_text = &p->country;
+    if (bit == kEmail) fixed_text = base.email ? &*base.email : nullptr;
+    else if (bit == kPhone) fixed_text = base.phone ? &*base.phone : nullptr;
+    else if (bit == kCompanySize) fixed_text = base.company_size ? &*base.company_size : nullptr;
+    else if (bit == kStatus) fixed_text = &base.status;
+    else if (bit == kCountry) fixed_text = &base.country;
     else continue;
     std::string_view given = trimmed(rec.fields[i]);
     if (!given.empty() && fixed_text && given != *fixed_text) ++row.fixed;

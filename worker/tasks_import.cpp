@@ -373,15 +373,12 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
   // and the reader looks nothing up. A 1M-row re-import with fill_empty, two A/B rounds: the
   // job 5.48/5.96 s against 5.99/6.49 s, its CPU 8.6/9.0 s against 10.0/10.8 s.
   const bool keyed = text_size >= settings.import_bulk_min_bytes;
-  // `rows`: a written batch's, emptied, whose memory the new batch takes over.
-  auto fresh = [&](uint64_t end, uint64_t line, std::vector<ImportRow> rows = {}) {
+  auto fresh = [&](uint64_t end, uint64_t line) {
     Pending p;
     p.batch.import_id = imp->id;
     p.batch.policy = *policy;
     p.batch.defer_search = bulk_load;
     p.batch.keyed = keyed;
-    p.batch.rows = std::move(rows);
-    p.batch.rows.clear();
     p.batch.rows.reserve(static_cast<size_t>(settings.import_batch_rows));
     p.end = end;
     p.line = line;
@@ -400,21 +397,13 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
     }
     Pending cur = fresh(pr.offset, pr.line);
     bool writer_behind = false;  // at the last hand-over, a batch was still waiting for the writer
-    // The memory of a written batch's rows (8 MB for 10,000 rows), for the next batch: a new
-    // one each time was pages the system had to give again, after glibc handed them back.
-    std::vector<ImportRow> reuse;
     auto hand_over = [&]() -> bool {
       std::deque<Pending> written;
       {
         std::lock_guard lock(mu);
         written.swap(spent);
       }
-      // Freed here, outside the lock.
-      for (auto& w : written) {
-        w.batch.rows.clear();
-        if (w.batch.rows.capacity() > reuse.capacity()) reuse = std::move(w.batch.rows);
-      }
-      written.clear();
+      written.clear();  // freed here, outside the lock
       // While the writer is still busy with the batch before, the look-ups of this one, which
       // the writer no longer does (measured before large files went through the keys in memory:
       // a 1M-row re-import with fill_empty, 0.16-1.03 s faster in each of 7 A/B rounds). Only
@@ -427,8 +416,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       if (reader_stop) return false;
       uint64_t end = cur.end, line = cur.line;
       ready.push_back(std::move(cur));
-      cur = fresh(end, line, std::move(reuse));
-      reuse = {};
+      cur = fresh(end, line);
       cv.notify_all();
       return true;
     };
