@@ -3,6 +3,8 @@
 #include <chrono>
 #include <vector>
 
+#include "core/thread_name.hpp"
+
 namespace mimicom {
 
 KpiCache::~KpiCache() {
@@ -69,6 +71,7 @@ Result<Kpis> KpiCache::kpis(const ProspectFilter& f) {
 void KpiCache::follow(int period_ms) {
   if (follower_.joinable()) return;
   follower_ = std::thread([this, period_ms] {
+    name_this_thread("kpi-follower");
     std::unique_lock lock(stop_mu_);
     while (!stop_) {
       lock.unlock();

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/thread_name.hpp"
 #include "worker/tasks.hpp"
 
 namespace mimicom {
@@ -85,6 +86,7 @@ Result<ExportRun> write_export_file(Store& store, const ExportSpec& spec, const 
   bool reader_done = false, stop_reader = false;
   Status read_status;
   std::thread reader([&] {
+    name_this_thread("export-reader");
     auto st = store.stream_prospects(spec.filter, 0, chunk_rows, [&](std::vector<Prospect>& chunk) {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return full.size() < kQueued || stop_reader; });

@@ -19,6 +19,7 @@
 #include "core/clock.hpp"
 #include "core/csv.hpp"
 #include "core/imports.hpp"
+#include "core/thread_name.hpp"
 #include "worker/tasks.hpp"
 
 namespace mimicom {
@@ -385,6 +386,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
     return p;
   };
   std::thread reader([&] {
+    name_this_thread("import-reader");
     // After a crash, the keys of the rows already imported are read again from the file, so
     // duplicates inside the file are counted as in an uninterrupted run.
     if (resumed && pr.offset > 0) {

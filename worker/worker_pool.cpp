@@ -6,6 +6,7 @@
 #include <condition_variable>
 
 #include "core/clock.hpp"
+#include "core/thread_name.hpp"
 
 namespace mimicom {
 
@@ -33,8 +34,15 @@ WorkerPool::WorkerPool(Store& store, JobQueue& queue, std::map<std::string, Task
 WorkerPool::~WorkerPool() { stop(); }
 
 void WorkerPool::start() {
-  for (int i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this, i] { run(i + 1); });
-  heart_ = std::thread([this] { beat(); });
+  for (int i = 0; i < std::max(1, options_.threads); ++i)
+    threads_.emplace_back([this, i] {
+      name_this_thread("worker-" + std::to_string(i + 1));
+      run(i + 1);
+    });
+  heart_ = std::thread([this] {
+    name_this_thread("worker-beat");
+    beat();
+  });
 }
 
 void WorkerPool::stop() {

@@ -1,6 +1,7 @@
 #include "store/sqlite/presorted_index.hpp"
 
 #include "core/big_alloc.hpp"
+#include "core/thread_name.hpp"
 #include "store/sqlite/index_pages.hpp"
 
 #include <algorithm>
@@ -1018,7 +1019,10 @@ PresortedIndexes::PresortedIndexes(std::string path, std::string table, std::vec
   s_->plan();
   for (int p = 0; p < 2; ++p)
     if (!s_->parts[p].columns.empty() || !s_->parts[p].indexes.empty())
-      s_->parts[p].thread = std::thread([s = s_.get(), p] { s->run_part(p); });
+      s_->parts[p].thread = std::thread([s = s_.get(), p] {
+        name_this_thread("index-keys-" + std::to_string(p + 1));
+        s->run_part(p);
+      });
 }
 
 PresortedIndexes::~PresortedIndexes() {

@@ -19,6 +19,7 @@
 #include "core/clock.hpp"
 #include "core/embedded.hpp"
 #include "core/imports.hpp"
+#include "core/thread_name.hpp"
 #include "store/sqlite/custom_fields_json.hpp"
 #include "store/sqlite/presorted_index.hpp"
 #include "store/sqlite/prospect_keys.hpp"
@@ -672,7 +673,10 @@ class SqliteStore final : public Store {
       if (catch_up_thread_.joinable()) catch_up_thread_.join();  // ended: only its join is left
       catch_up_running_ = true;
       catch_up_error_.clear();
-      catch_up_thread_ = std::thread([this] { catch_up_loop(); });
+      catch_up_thread_ = std::thread([this] {
+        name_this_thread("search-index");
+        catch_up_loop();
+      });
     }
     if (!wait) return {};
     catch_up_cv_.wait(lock, [&] { return !catch_up_running_; });

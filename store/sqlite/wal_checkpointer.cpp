@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "core/thread_name.hpp"
+
 namespace mimicom {
 
 WalCheckpointer::WalCheckpointer(const std::string& path, int frames) : frames_(frames) {
@@ -21,7 +23,10 @@ WalCheckpointer::WalCheckpointer(const std::string& path, int frames) : frames_(
     sqlite3_close(db_);
     throw std::runtime_error("checkpoints: " + why);
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("wal-checkpoint");
+    run();
+  });
 }
 
 WalCheckpointer::~WalCheckpointer() {
