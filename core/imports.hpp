@@ -69,6 +69,7 @@ class ImportRowConverter {
   std::vector<std::string> targets_;
   std::vector<uint32_t> bits_;  // import_field_bit of each target
   std::vector<std::optional<ProspectTextRule>> text_;  // plain text targets, set without an input
+  size_t typed_ = 0;  // the other fields (e-mail, phone, status…), set through an input
   std::string default_owner_;
 };
 

@@ -20,34 +20,49 @@ constexpr size_t kMaxCustomFields = 100;
 
 std::string trim(std::string_view s) { return std::string(trimmed(s)); }
 
+// A text value, given as a string or as a view of the caller's text (an import's cell).
+std::optional<std::string_view> text_value(const FieldValue& v) {
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* c = std::get_if<std::string_view>(&v)) return *c;
+  return std::nullopt;
+}
+
 struct Validator {
   std::vector<FieldError> errors;
 
   void add(std::string_view field, std::string message) { errors.push_back({std::string(field), std::move(message)}); }
 
-  // A text field: string (trimmed; empty = null) or null.
-  bool text(std::string_view field, const FieldValue& v, std::optional<std::string>& out, size_t max = kMaxText) {
+  // The text of a text field, trimmed, into `view` (empty: null): a view of the value itself
+  // for a string or a cell, of `own` for a number. False (with the error) for any other value.
+  bool text_of(std::string_view field, const FieldValue& v, std::string& own, std::string_view& view, size_t max) {
     if (std::holds_alternative<std::monostate>(v)) {
-      out.reset();
+      view = {};
       return true;
     }
-    std::string s;
-    if (auto* p = std::get_if<std::string>(&v)) {
-      s = trim(*p);
+    if (auto t = text_value(v)) {
+      view = trimmed(*t);
     } else if (auto* i = std::get_if<long long>(&v)) {
-      s = std::to_string(*i);  // a postal code or an id typed as a number
+      own = std::to_string(*i);  // a postal code or an id typed as a number
+      view = own;
     } else {
       add(field, "doit être un texte");
       return false;
     }
-    if (utf8_longer_than(s, max)) {
+    if (utf8_longer_than(view, max)) {
       add(field, prospect_text_too_long(max));
       return false;
     }
-    if (s.empty())
-      out.reset();
-    else
-      out = std::move(s);
+    return true;
+  }
+
+  // A text field: string (trimmed; empty = null) or null.
+  bool text(std::string_view field, const FieldValue& v, std::optional<std::string>& out, size_t max = kMaxText) {
+    std::string own;
+    std::string_view t;
+    if (!text_of(field, v, own, t, max)) return false;
+    if (t.empty()) out.reset();
+    else if (out) out->assign(t);
+    else out.emplace(t);
     return true;
   }
 
@@ -55,35 +70,38 @@ struct Validator {
   template <class Normalise>
   void normalized(std::string_view field, const FieldValue& v, std::optional<std::string>& out, size_t max,
                   Normalise normalise) {
-    std::optional<std::string> raw;
-    if (!text(field, v, raw, max)) return;
-    if (!raw) {
+    std::string own;
+    std::string_view raw;
+    if (!text_of(field, v, own, raw, max)) return;
+    if (raw.empty()) {
       out.reset();
       return;
     }
     std::string why;
-    if (auto n = normalise(*raw, &why)) out = std::move(*n);
+    if (auto n = normalise(raw, &why)) out = std::move(*n);
     else add(field, why);
   }
 
   template <size_t N>
   void choice(std::string_view field, const FieldValue& v, std::optional<std::string>& out,
               const char* const (&allowed)[N], bool nullable) {
-    std::optional<std::string> s;
-    if (!text(field, v, s)) return;
-    if (!s) {
+    std::string own;
+    std::string_view s;
+    if (!text_of(field, v, own, s, kMaxText)) return;
+    if (s.empty()) {
       if (!nullable) add(field, "valeur obligatoire");
       out.reset();
       return;
     }
     for (const char* a : allowed)
-      if (*s == a) {
-        out = std::move(s);
+      if (s == a) {
+        if (out) out->assign(s);
+        else out.emplace(s);
         return;
       }
     std::string list;
     for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    add(field, "valeur inconnue « " + *s + " » (attendu : " + list + ")");
+    add(field, "valeur inconnue « " + std::string(s) + " » (attendu : " + list + ")");
   }
 
   std::optional<double> number(std::string_view field, const FieldValue& v, bool integer, bool& is_null) {
@@ -97,12 +115,17 @@ struct Validator {
       d = static_cast<double>(*i);
     } else if (auto* f = std::get_if<double>(&v)) {
       d = *f;
-    } else if (auto* s = std::get_if<std::string>(&v)) {
-      // Text numbers as spreadsheets write them: "1 250 000,50", "1250000.5".
-      std::string t;
-      for (char c : trim(*s)) {
-        if (c == ' ' || c == '\'') continue;
-        t += c == ',' ? '.' : c;
+    } else if (auto text = text_value(v)) {
+      // Text numbers as spreadsheets write them: "1 250 000,50", "1250000.5". Rewritten only
+      // when they hold a space, an apostrophe or a comma.
+      std::string_view t = trimmed(*text);
+      std::string plain;
+      if (t.find_first_of(" ',") != std::string_view::npos) {
+        for (char c : t) {
+          if (c == ' ' || c == '\'') continue;
+          plain += c == ',' ? '.' : c;
+        }
+        t = plain;
       }
       if (t.empty()) {
         is_null = true;
@@ -251,11 +274,11 @@ std::vector<FieldError> apply_prospect_input_to(Prospect& p, const ProspectInput
     else if (f == Field::Notes) v.text(name, value, p.notes, kMaxNotes);
     else if (f == Field::Email) {
       v.normalized(name, value, p.email, kMaxText,
-                   [](const std::string& raw, std::string* why) { return normalize_email(raw, why); });
+                   [](std::string_view raw, std::string* why) { return normalize_email(raw, why); });
     } else if (f == Field::Phone) {
       const std::string region = p.country.empty() ? "FR" : p.country;
       v.normalized(name, value, p.phone, 64,
-                   [&](const std::string& raw, std::string* why) { return normalize_phone(raw, region, why); });
+                   [&](std::string_view raw, std::string* why) { return normalize_phone(raw, region, why); });
     } else if (f == Field::Country) {
       std::optional<std::string> c;
       if (v.text(name, value, c, 64)) {
@@ -300,12 +323,12 @@ std::vector<FieldError> apply_prospect_input_to(Prospect& p, const ProspectInput
       std::vector<std::string> raw;
       if (auto* list = std::get_if<std::vector<std::string>>(&value)) {
         raw = *list;
-      } else if (auto* s = std::get_if<std::string>(&value)) {
+      } else if (auto s = text_value(value)) {
         size_t start = 0;
         while (start <= s->size()) {
           size_t comma = s->find(',', start);
-          if (comma == std::string::npos) comma = s->size();
-          raw.push_back(s->substr(start, comma - start));
+          if (comma == std::string_view::npos) comma = s->size();
+          raw.emplace_back(s->substr(start, comma - start));
           start = comma + 1;
         }
       } else if (!std::holds_alternative<std::monostate>(value)) {

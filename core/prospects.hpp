@@ -15,9 +15,10 @@
 namespace mimicom {
 
 // A value given for one field, whatever its source (a JSON body, a CSV cell, a form).
-// monostate means an explicit null: "clear this field".
+// monostate means an explicit null: "clear this field". A string_view is a text like a string,
+// not copied: the caller keeps its characters until the input is applied (the import's cells).
 using FieldValue = std::variant<std::monostate, bool, long long, double, std::string, std::vector<std::string>,
-                                std::vector<std::pair<std::string, std::string>>>;
+                                std::vector<std::pair<std::string, std::string>>, std::string_view>;
 
 // Fields given in a create or a partial update, in the order given.
 using ProspectInput = std::vector<std::pair<std::string, FieldValue>>;
