@@ -624,7 +624,10 @@ class SqliteStore final : public Store {
     migrate(first->db());
     // The log is copied into the base on a thread of its own rather than by the commit that
     // reaches 1000 pages (see wal_checkpointer.hpp). 1M-row import, five A/B rounds: its index
-    // builds 1.47-1.98 s against 1.94-2.26 s, its job 6.12-6.84 s against 6.40-7.04 s.
+    // builds 1.47-1.98 s against 1.94-2.26 s, its job 6.12-6.84 s against 6.40-7.04 s. A commit
+    // past 4000 pages of log waits for a checkpoint, so that the log starts over instead of
+    // growing: 99 MB of log at most instead of 533 MB; five alternated rounds, system time
+    // 1.17-1.60 s against 1.65-3.18 s, the job 3.13-4.26 s (median 3.59) against 3.37-4.22 s (3.67).
     checkpointer_ = std::make_unique<WalCheckpointer>(o.path);
     auto watch = [&](Connection& c) { checkpointer_->watch(c.db().getHandle()); };
     watch(*first);

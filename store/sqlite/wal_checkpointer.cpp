@@ -8,7 +8,8 @@
 
 namespace mimicom {
 
-WalCheckpointer::WalCheckpointer(const std::string& path, int frames) : frames_(frames) {
+WalCheckpointer::WalCheckpointer(const std::string& path, int frames, int hold_frames)
+    : frames_(frames), hold_frames_(hold_frames) {
   int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -35,6 +36,7 @@ WalCheckpointer::~WalCheckpointer() {
     stopping_ = true;
   }
   cv_.notify_all();
+  ran_.notify_all();
   thread_.join();
   sqlite3_close(db_);
 }
@@ -49,11 +51,14 @@ bool WalCheckpointer::wait_for_runs(long long n, std::chrono::milliseconds timeo
 int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
   auto* c = static_cast<WalCheckpointer*>(self);
   if (frames < c->frames_) return SQLITE_OK;
-  {
-    std::lock_guard lock(c->mu_);
-    c->wanted_ = true;
-  }
+  std::unique_lock lock(c->mu_);
+  c->wanted_ = true;
+  const long long seq = ++c->wanted_seq_;
   c->cv_.notify_one();
+  // Held: until a checkpoint that began after this commit has ended (or the thread stops).
+  if (c->hold_frames_ > 0 && frames >= c->hold_frames_) {
+    c->ran_.wait(lock, [&] { return c->done_seq_ >= seq || c->stopping_; });
+  }
   return SQLITE_OK;
 }
 
@@ -63,6 +68,7 @@ void WalCheckpointer::run() {
     cv_.wait(lock, [&] { return wanted_ || stopping_; });
     if (stopping_) return;
     wanted_ = false;
+    const long long seq = wanted_seq_;
     lock.unlock();
     int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     // Busy: another connection is checkpointing or recovering the log; the next commit wakes
@@ -70,6 +76,7 @@ void WalCheckpointer::run() {
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("checkpoint du journal WAL : {}", sqlite3_errmsg(db_));
     lock.lock();
     ++runs_;
+    done_seq_ = seq;
     ran_.notify_all();
   }
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -54,6 +55,27 @@ TEST_F(Checkpoints, ACommitPastTheThresholdHasTheLogCopiedIntoTheBase) {
   int log = -1, copied = -1;
   ASSERT_EQ(sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied), SQLITE_OK);
   EXPECT_EQ(log, copied);
+}
+
+// A writer that commits without pause: each commit that leaves the log at hold_frames or more
+// waits for a checkpoint begun after it, so the log is copied whole and the next transaction
+// writes it from its beginning again. The log file never holds more than hold_frames pages plus
+// one commit's (it would grow for as long as the writer writes if the checkpoints stayed behind).
+TEST_F(Checkpoints, AWriterPastTheHoldWaitsAndTheLogStartsOverInsteadOfGrowing) {
+  constexpr int kHold = 200, kPagesPerCommit = 20, kCommits = 100;
+  WalCheckpointer c(path_, 50, kHold);
+  c.watch(db_);
+  const std::string wal = path_ + "-wal";
+  long long biggest = 0;
+  for (int i = 0; i < kCommits; ++i) {
+    exec("WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM r WHERE k < " +
+         std::to_string(kPagesPerCommit) + ") INSERT INTO t SELECT zeroblob(4000) FROM r");
+    biggest = std::max(biggest, static_cast<long long>(std::filesystem::file_size(wal)));
+  }
+  // 2,000 pages were written; a frame is a page and its 24-byte header, after the 32-byte log header.
+  const long long frame = 4096 + 24;
+  EXPECT_LE(biggest, 32 + (kHold + kPagesPerCommit + 4) * frame);
+  EXPECT_GT(base_bytes(), static_cast<long long>(kCommits - 10) * kPagesPerCommit * 4000);
 }
 
 // Without the checkpointer, the same commit leaves the base as it was (the automatic checkpoint
