@@ -1,11 +1,13 @@
 #pragma once
 // What the API tests speak with: a logged-in, browser-like client (session cookie and CSRF
 // token) and small readers of JSON answers.
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "tests/api/test_server.hpp"
 
@@ -77,6 +79,23 @@ inline json follow_job(Session& s, long long id, const std::function<bool(const 
     return true;
   });
   return last;
+}
+
+// Reads the job again and again (every few milliseconds, for at most `limit`) until `until` holds
+// or the job has ended, and returns it. For a moment in a fast job that the event stream, which
+// looks every 250 ms, would skip over.
+inline json poll_job(Session& s, long long id, const std::function<bool(const json&)>& until,
+                     std::chrono::seconds limit = std::chrono::seconds(120)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    auto r = s.get("/api/v1/jobs/" + std::to_string(id));
+    if (r && r->status == 200) {
+      json j = body(r)["data"];
+      if (until(j) || (j["state"] != "queued" && j["state"] != "running")) return j;
+    }
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("job " + std::to_string(id) + ": too long");
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  }
 }
 
 // Waits for the job to end (its event stream ends), then reads it.
