@@ -431,6 +431,13 @@ std::string import_key(const Prospect& p) {
   return {};
 }
 
+uint64_t import_key_hash(char kind, std::string_view key) {
+  uint64_t h = std::hash<std::string_view>{}(key) ^ (kind == 'e' ? 0x9E3779B97F4A7C15ull : 0xC2B2AE3D27D4EB4Full);
+  h = (h ^ (h >> 31)) * 0xBF58476D1CE4E5B9ull;  // mixed, so the two kinds of the same text differ everywhere
+  h ^= h >> 29;
+  return h ? h : 1;
+}
+
 std::optional<Prospect> merge_duplicate(const Prospect& existing, const ImportRow& row, DuplicatePolicy policy) {
   Prospect out = existing;
   if (!merge_duplicate_into(out, row, policy)) return std::nullopt;

@@ -76,6 +76,12 @@ class ImportRowConverter {
 // The key rows are deduplicated on: "e:<email>" or, without e-mail, "p:<phone>".
 std::string import_key(const Prospect& p);
 
+// A 64-bit hash of a key: a normalised e-mail (kind 'e') or phone ('p'), the two kinds of the
+// same text apart; never 0 (an empty slot in the tables that hold them). The import's reader
+// hashes each row's keys once with it (ImportRow::email_key, phone_key), and the store's keys
+// in memory (store/sqlite/prospect_keys.hpp) take those hashes as they are.
+uint64_t import_key_hash(char kind, std::string_view key);
+
 // Applies a duplicate row to the prospect it duplicates under `policy`. Returns the updated
 // prospect, or nullopt when nothing changes (always for Skip). Tags and custom fields are
 // added to; an opt-out is never undone by an import (consent is only withdrawn here).

@@ -118,15 +118,6 @@ Progress progress_from_json(const json& j) {
   return p;
 }
 
-// The hash of a row's key: its e-mail ('e') or its phone ('p'), without building "e:…" (three
-// strings a row showed in the import's profile).
-uint64_t key_hash(char kind, const std::string& value) {
-  uint64_t h = std::hash<std::string_view>{}(value) ^ (kind == 'e' ? 0x9E3779B97F4A7C15ull : 0xC2B2AE3D27D4EB4Full);
-  h = (h ^ (h >> 31)) * 0xBF58476D1CE4E5B9ull;  // mixed, so the two kinds of the same text differ everywhere
-  h ^= h >> 29;
-  return h ? h : 1;  // 0 marks an empty slot of HashSet64
-}
-
 // The keys met in a file, as 64-bit hashes in one open-addressing table: 8 bytes a key at
 // most half full (a std::unordered_set took ~40). A collision (about 1 in 10^7 for 2 million
 // keys) can only miscount a row (duplicate of the file rather than new or of an existing
@@ -275,12 +266,16 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
   // A row is keyed on its e-mail, or its phone without e-mail; the phones of rows with an
   // e-mail are remembered too, so a later phone-only row matching one is a duplicate of the file.
   // Returns whether the row's key (see import_key) was met before; each key hashed once (a
-  // look-up, then an insert, hashed the e-mail three times).
-  auto remember = [&](const Prospect& p) {
+  // look-up, then an insert, hashed the e-mail three times), and the hashes kept in the row for
+  // the store's keys in memory (import_key_hash: the same ones).
+  auto remember = [&](ImportRow& row) {
+    const Prospect& p = row.prospect;
     bool met = false;
-    if (p.email) met = !seen.insert(key_hash('e', *p.email));
+    row.email_key = p.email ? import_key_hash('e', *p.email) : 0;
+    row.phone_key = p.phone ? import_key_hash('p', *p.phone) : 0;
+    if (p.email) met = !seen.insert(row.email_key);
     if (p.phone) {
-      bool phone_met = !seen.insert(key_hash('p', *p.phone));
+      bool phone_met = !seen.insert(row.phone_key);
       if (!p.email) met = phone_met;
     }
     return met;
@@ -380,6 +375,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
     p.batch.policy = *policy;
     p.batch.defer_search = bulk_load;
     p.batch.keyed = keyed;
+    p.batch.expected_rows = text_size / 256;  // rows of ~250 bytes, as for `seen`
     p.batch.rows.reserve(static_cast<size_t>(settings.import_batch_rows));
     p.end = end;
     p.line = line;
@@ -393,7 +389,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       scan(0, 1, [&](const CsvRecord& r, bool is_header) {
         if (is_header) return true;
         if (r.end_offset > pr.offset) return false;
-        if (conv.convert(r, row, reject)) remember(row.prospect);
+        if (conv.convert(r, row, reject)) remember(row);
         return true;
       });
     }
@@ -433,7 +429,7 @@ TaskOutcome load_file(JobContext& ctx, const TaskSettings& settings) {
       // Converted in its place in the batch (a prospect moved is ~20 strings copied).
       ImportRow& slot = cur.batch.rows.emplace_back();
       if (conv.convert(r, slot, reject)) {
-        slot.duplicate_in_file = remember(slot.prospect);
+        slot.duplicate_in_file = remember(slot);
         cur.fixed += slot.fixed;
       } else {
         cur.batch.rows.pop_back();

@@ -1,23 +1,11 @@
 #include "store/sqlite/prospect_keys.hpp"
 
-#include <functional>
-
 namespace mimicom {
 
-uint64_t ProspectKeys::hash(std::string_view kind, std::string_view key) {
-  // std::hash of a string is 64 bits on this platform; mixing the kind in keeps an e-mail and
-  // a phone of the same text apart (they live in separate tables anyway).
-  uint64_t h = std::hash<std::string_view>{}(key) ^ (kind[0] * 0x9E3779B97F4A7C15ULL);
-  h ^= h >> 31;
-  h *= 0xBF58476D1CE4E5B9ULL;
-  h ^= h >> 29;
-  return h ? h : 1;  // 0 marks an empty slot
-}
-
-void ProspectKeys::note(long long id, const std::optional<std::string>& email, const std::optional<std::string>& phone) {
+void ProspectKeys::note_hashed(long long id, uint64_t email_h, uint64_t phone_h) {
   id = fit(id);
-  if (email) emails_.set(hash("e", *email), id);
-  if (phone) phones_.set_min(hash("p", *phone), id);
+  if (email_h) emails_.set(email_h, id);
+  if (phone_h) phones_.set_min(phone_h, id);
 }
 
 void ProspectKeys::clear() {
@@ -42,7 +30,7 @@ long long ProspectKeys::Table::find(uint64_t h) const {
 }
 
 void ProspectKeys::Table::set(uint64_t h, long long id) {
-  if ((size_ + 1) * 4 > hashes_.size() * 3) grow();  // at most 3/4 full: a 1M-key table grows once less
+  if ((size_ + 1) * 4 > hashes_.size() * 3) grow(hashes_.empty() ? 1024 : hashes_.size() * 2);  // at most 3/4 full
   size_t i = slot_of(h);
   if (hashes_[i] == 0) ++size_;
   hashes_[i] = h;
@@ -55,10 +43,15 @@ void ProspectKeys::Table::set_min(uint64_t h, long long id) {
   set(h, id);
 }
 
-void ProspectKeys::Table::grow() {
+void ProspectKeys::Table::reserve(size_t n) {
+  size_t slots = 1024;
+  while (slots * 3 < (n + 1) * 4) slots *= 2;
+  if (slots > hashes_.size()) grow(slots);
+}
+
+void ProspectKeys::Table::grow(size_t n) {
   Big<uint64_t> old_h = std::move(hashes_);
   Big<uint32_t> old_id = std::move(ids_);
-  size_t n = old_h.empty() ? 1024 : old_h.size() * 2;
   hashes_.assign(n, 0);
   ids_.assign(n, 0);
   for (size_t j = 0; j < old_h.size(); ++j) {

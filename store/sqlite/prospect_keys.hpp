@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/big_alloc.hpp"
+#include "core/imports.hpp"
 
 namespace mimicom {
 
@@ -24,14 +25,37 @@ class ProspectKeys {
  public:
   // The candidate for an e-mail / a phone: the last prospect noted with that e-mail, the
   // smallest id noted with that phone. 0: no prospect has it (exact). -1: unknown, look it up.
-  long long email(std::string_view e) const { return big_ ? -1 : emails_.find(hash("e", e)); }
-  long long phone(std::string_view p) const { return big_ ? -1 : phones_.find(hash("p", p)); }
+  long long email(std::string_view e) const { return email_hashed(email_hash(e)); }
+  long long phone(std::string_view p) const { return phone_hashed(phone_hash(p)); }
   // Records that prospect `id` has these keys now.
-  void note(long long id, const std::optional<std::string>& email, const std::optional<std::string>& phone);
+  void note(long long id, const std::optional<std::string>& email, const std::optional<std::string>& phone) {
+    note_hashed(id, email ? email_hash(*email) : 0, phone ? phone_hash(*phone) : 0);
+  }
   // Records what a look-up in the table found for a key whose candidate failed its check:
   // `id` (0: none), replacing the candidate.
-  void settle_email(std::string_view e, long long id) { emails_.set(hash("e", e), fit(id)); }
-  void settle_phone(std::string_view p, long long id) { phones_.set(hash("p", p), fit(id)); }
+  void settle_email(std::string_view e, long long id) { emails_.set(email_hash(e), fit(id)); }
+  void settle_phone(std::string_view p, long long id) { phones_.set(phone_hash(p), fit(id)); }
+
+  // The same, by the keys' hashes (an import's reader has them: ImportRow::email_key, phone_key).
+  static uint64_t email_hash(std::string_view e) { return import_key_hash('e', e); }
+  static uint64_t phone_hash(std::string_view p) { return import_key_hash('p', p); }
+  long long email_hashed(uint64_t h) const { return big_ ? -1 : emails_.find(h); }
+  long long phone_hashed(uint64_t h) const { return big_ ? -1 : phones_.find(h); }
+  void note_hashed(long long id, uint64_t email_h, uint64_t phone_h);  // 0: no such key
+  void settle_email_hashed(uint64_t h, long long id) { emails_.set(h, fit(id)); }
+  void settle_phone_hashed(uint64_t h, long long id) { phones_.set(h, fit(id)); }
+  // Asks the processor for the slots a look-up of these hashes reads (0: none), so that a
+  // batch's rows a few ahead are in the cache when their turn comes.
+  void prefetch(uint64_t email_h, uint64_t phone_h) const {
+    if (email_h) emails_.prefetch(email_h);
+    if (phone_h) phones_.prefetch(phone_h);
+  }
+  // Room for the keys of `n` prospects: the tables are not grown (copied, and their pages
+  // faulted in, at each doubling) before that.
+  void reserve(size_t n) {
+    emails_.reserve(n);
+    phones_.reserve(n);
+  }
   // Forgets every key and frees the memory (loaded() becomes false).
   void clear();
 
@@ -44,7 +68,6 @@ class ProspectKeys {
   }
 
  private:
-  static uint64_t hash(std::string_view kind, std::string_view key);
   long long fit(long long id) {  // the id to keep in a slot: -1 for none
     if (id >= Table::kUnknown) big_ = true;
     return id > 0 && id < Table::kUnknown ? id : -1;
@@ -59,6 +82,13 @@ class ProspectKeys {
     static constexpr uint32_t kUnknown = 0xFFFFFFFFu;
     void set(uint64_t h, long long id);      // id in [1, kUnknown), or -1
     void set_min(uint64_t h, long long id);  // unless a smaller id is there
+    void reserve(size_t n);
+    void prefetch(uint64_t h) const {
+      if (hashes_.empty()) return;
+      const size_t i = h & (hashes_.size() - 1);
+      __builtin_prefetch(&hashes_[i]);
+      __builtin_prefetch(&ids_[i]);
+    }
     void clear() {
       Big<uint64_t>().swap(hashes_);
       Big<uint32_t>().swap(ids_);
@@ -67,7 +97,7 @@ class ProspectKeys {
 
    private:
     size_t slot_of(uint64_t h) const;  // the slot holding h, or the empty one where it goes
-    void grow();
+    void grow(size_t slots);
     Big<uint64_t> hashes_;  // in huge pages (see core/big_alloc.hpp)
     Big<uint32_t> ids_;
     size_t size_ = 0;

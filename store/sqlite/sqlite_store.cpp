@@ -1511,23 +1511,42 @@ class SqliteStore final : public Store {
         if (same && b.policy != DuplicatePolicy::Skip) read_prospect_into(get, existing);
         return same;
       };
-      for (const auto& row : b.rows) {
+      if (keyed && b.expected_rows > 0) keys_.reserve(static_cast<size_t>(b.expected_rows));
+      // The keys' hashes, as the reader computed them (or computed here).
+      auto email_key = [](const ImportRow& row) -> uint64_t {
+        if (!row.prospect.email) return 0;
+        return row.email_key ? row.email_key : ProspectKeys::email_hash(*row.prospect.email);
+      };
+      auto phone_key = [](const ImportRow& row) -> uint64_t {
+        if (!row.prospect.phone) return 0;
+        return row.phone_key ? row.phone_key : ProspectKeys::phone_hash(*row.prospect.phone);
+      };
+      // The keys' slots are asked for this many rows ahead: a look-up in a table of a million
+      // keys otherwise waits for memory (twice: the hash, then the id).
+      constexpr size_t kPrefetchAhead = 8;
+      for (size_t r = 0; r < b.rows.size(); ++r) {
+        const ImportRow& row = b.rows[r];
         const Prospect& in = row.prospect;
         if (keyed) {
+          if (r + kPrefetchAhead < b.rows.size()) {
+            const ImportRow& later = b.rows[r + kPrefetchAhead];
+            keys_.prefetch(later.prospect.email ? later.email_key : 0, later.prospect.phone ? later.phone_key : 0);
+          }
+          const uint64_t eh = email_key(row), ph = phone_key(row);
           // The in-memory keys say, exactly, which prospect has the key. A prospect to merge
           // into is read once: its key checks the candidate (one statement a row instead of two).
           if (b.policy != DuplicatePolicy::Skip) {
             const bool by_email = in.email.has_value();
             const std::string& key = by_email ? *in.email : *in.phone;
-            long long candidate = by_email ? keys_.email(key) : keys_.phone(key);
+            long long candidate = by_email ? keys_.email_hashed(eh) : keys_.phone_hashed(ph);
             if (candidate > 0 && still_has(candidate, by_email ? 3 : 4, key)) {
               duplicate(row);
               continue;
             }
           }
-          long long id = existing_id(*c, in);
+          long long id = existing_id(*c, in, eh, ph);
           if (!id) {
-            insert_new(*c, in, now, now, rev);
+            insert_new(*c, in, now, now, rev, eh, ph);
             ++n.inserted;
             continue;
           }
@@ -1631,12 +1650,19 @@ class SqliteStore final : public Store {
 
   // Inserts a prospect known to be new, with its tags, and notes its keys when they are kept in
   // memory (a load without the key indexes). Returns its id.
-  long long insert_new(Connection& c, const Prospect& in, long long created, long long updated, long long rev) {
+  // email_h, phone_h: the keys' hashes (ProspectKeys::email_hash, phone_hash) when the caller
+  // has them, 0 to compute them here.
+  long long insert_new(Connection& c, const Prospect& in, long long created, long long updated, long long rev,
+                       uint64_t email_h = 0, uint64_t phone_h = 0) {
     auto& s = c.q("prospect-insert");
     bind_new_prospect(s, in, rev, created, updated);
     s.exec();
     long long id = c.db().getLastInsertRowid();
-    if (keys_.loaded()) keys_.note(id, in.email, in.phone);
+    if (keys_.loaded()) {
+      if (in.email && !email_h) email_h = ProspectKeys::email_hash(*in.email);
+      if (in.phone && !phone_h) phone_h = ProspectKeys::phone_hash(*in.phone);
+      keys_.note_hashed(id, in.email ? email_h : 0, in.phone ? phone_h : 0);
+    }
     if (!in.tags.empty()) write_tags(c, id, in.tags, false);
     return id;
   }
@@ -1861,9 +1887,14 @@ class SqliteStore final : public Store {
   // one that fails the check is looked up in the table (a full scan without the index: only
   // after a collision of hashes or a change by another writer to that very key).
   long long existing_id(Connection& c, const Prospect& in) {
+    return existing_id(c, in, in.email ? ProspectKeys::email_hash(*in.email) : 0,
+                       in.phone ? ProspectKeys::phone_hash(*in.phone) : 0);
+  }
+  // The same with the keys' hashes (ProspectKeys::email_hash, phone_hash).
+  long long existing_id(Connection& c, const Prospect& in, uint64_t email_h, uint64_t phone_h) {
     const bool by_email = in.email.has_value();
     const std::string& key = by_email ? *in.email : *in.phone;
-    long long id = by_email ? keys_.email(key) : keys_.phone(key);
+    long long id = by_email ? keys_.email_hashed(email_h) : keys_.phone_hashed(phone_h);
     if (id == 0) return 0;
     if (id > 0) {
       auto& k = c.q("prospect-keys-of");
@@ -1880,8 +1911,8 @@ class SqliteStore final : public Store {
     q.bind(1, key);
     id = q.executeStep() ? q.getColumn(0).getInt64() : 0;
     q.tryReset();
-    if (by_email) keys_.settle_email(key, id);
-    else keys_.settle_phone(key, id);
+    if (by_email) keys_.settle_email_hashed(email_h, id);
+    else keys_.settle_phone_hashed(phone_h, id);
     return id;
   }
 
