@@ -147,6 +147,8 @@ class CsvReader {
   void start_field();
   void end_field();
   void append(const char* p, size_t n);
+  void too_many_fields();               // end_field's rare case
+  void field_too_long(std::string& f);  // append's
   void add_error(std::string_view msg);
   // Moves the finished record to out unless it is a blank line; true if moved.
   bool emit(CsvRecord& out, uint64_t end_offset);

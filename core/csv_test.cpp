@@ -182,6 +182,20 @@ TEST(CsvReader, KeepsCellsStartingWithFormulaCharactersVerbatim) {
   EXPECT_EQ(r[0].fields, (Fields{"=1+2", "+33", "-x", "@a", "<script>alert(1)</script>"}));
 }
 
+// Long runs of text are searched 16 bytes at a time: a separator, quote, line end or NUL byte
+// at any place of a long field, with respect to those 16 bytes, is found.
+TEST(CsvReader, StopBytesAtEveryPlaceOfALongFieldAreFound) {
+  for (size_t len = 0; len < 50; ++len) {
+    const std::string a(len, 'a'), q(len, 'q');
+    std::string text = a + ";" + a + "b\n\"" + q + "\";\"" + q + "\"\"" + q + "\"\r" + a + std::string(1, '\0') + a + ";\n";
+    auto records = read_all(text, ';');
+    ASSERT_EQ(records.size(), 3u) << len;
+    EXPECT_EQ(records[0].fields, (Fields{a, a + "b"})) << len;
+    EXPECT_EQ(records[1].fields, (Fields{q, q + "\"" + q})) << len;
+    EXPECT_EQ(records[2].fields, (Fields{a + a, ""})) << len;
+  }
+}
+
 TEST(CsvReader, RejectsQuoteAsSeparator) { EXPECT_THROW(CsvReader('"'), std::invalid_argument); }
 
 TEST(CsvReader, MessyFileGivesExpectedRecords) {
