@@ -356,92 +356,101 @@ class DigitPattern {
     bool empty = true;
   };
 
-  void follow(const std::vector<int>& from, const std::vector<int>& to) {
-    for (int p : from) {
-      auto& after = follow_[static_cast<size_t>(p)];
-      after.insert(after.end(), to.begin(), to.end());
-    }
-  }
+  // Glushkov's automaton of a tree, while it is built: each position's digits, and the
+  // positions that may come after each.
+  struct Glushkov {
+    const std::vector<Node>& nodes;
+    std::vector<uint16_t> classes;
+    std::vector<std::vector<int>> follow;
 
-  // `a` followed by `b`, into `a`.
-  void append(Fragment& a, const Fragment& b) {
-    follow(a.last, b.first);
-    if (a.empty) a.first.insert(a.first.end(), b.first.begin(), b.first.end());
-    if (b.empty) {
-      a.last.insert(a.last.end(), b.last.begin(), b.last.end());
-    } else {
-      a.last = b.last;
+    void link(const std::vector<int>& from, const std::vector<int>& to) {
+      for (int p : from) {
+        auto& after = follow[static_cast<size_t>(p)];
+        after.insert(after.end(), to.begin(), to.end());
+      }
     }
-    a.empty = a.empty && b.empty;
-  }
 
-  // Fresh positions for node `n` (a repeated subtree gets new ones each time); nullopt past
-  // kMaxPositions.
-  std::optional<Fragment> positions(int n) {
-    const Node& node = nodes_[static_cast<size_t>(n)];
-    switch (node.kind) {
-      case Node::Kind::Class: {
-        if (classes_.size() >= kMaxPositions) return std::nullopt;
-        int p = static_cast<int>(classes_.size());
-        classes_.push_back(node.digit_set);
-        follow_.emplace_back();
-        return Fragment{{p}, {p}, false};
+    // `a` followed by `b`, into `a`.
+    void append(Fragment& a, const Fragment& b) {
+      link(a.last, b.first);
+      if (a.empty) a.first.insert(a.first.end(), b.first.begin(), b.first.end());
+      if (b.empty) {
+        a.last.insert(a.last.end(), b.last.begin(), b.last.end());
+      } else {
+        a.last = b.last;
       }
-      case Node::Kind::Sequence: {
-        Fragment all;
-        for (int child : node.children) {
-          auto f = positions(child);
-          if (!f) return std::nullopt;
-          append(all, *f);
-        }
-        return all;
-      }
-      case Node::Kind::Alternation: {
-        Fragment any;
-        any.empty = false;
-        for (int child : node.children) {
-          auto f = positions(child);
-          if (!f) return std::nullopt;
-          any.first.insert(any.first.end(), f->first.begin(), f->first.end());
-          any.last.insert(any.last.end(), f->last.begin(), f->last.end());
-          any.empty = any.empty || f->empty;
-        }
-        return any;
-      }
-      case Node::Kind::Repeat: {
-        Fragment all;
-        int child = node.children[0];
-        for (int i = 0; i < node.min; ++i) {
-          auto f = positions(child);
-          if (!f) return std::nullopt;
-          append(all, *f);
-        }
-        if (node.max < 0) {  // then any number more: one more copy that loops on itself
-          auto f = positions(child);
-          if (!f) return std::nullopt;
-          follow(f->last, f->first);
-          f->empty = true;
-          append(all, *f);
-        }
-        for (int i = node.min; i < node.max; ++i) {  // then up to max - min optional copies
-          auto f = positions(child);
-          if (!f) return std::nullopt;
-          f->empty = true;
-          append(all, *f);
-        }
-        return all;
-      }
+      a.empty = a.empty && b.empty;
     }
-    return std::nullopt;
-  }
+
+    // Fresh positions for node `n` (a repeated subtree gets new ones each time); nullopt past
+    // kMaxPositions.
+    std::optional<Fragment> positions(int n) {
+      const Node& node = nodes[static_cast<size_t>(n)];
+      switch (node.kind) {
+        case Node::Kind::Class: {
+          if (classes.size() >= kMaxPositions) return std::nullopt;
+          int p = static_cast<int>(classes.size());
+          classes.push_back(node.digit_set);
+          follow.emplace_back();
+          return Fragment{{p}, {p}, false};
+        }
+        case Node::Kind::Sequence: {
+          Fragment all;
+          for (int child : node.children) {
+            auto f = positions(child);
+            if (!f) return std::nullopt;
+            append(all, *f);
+          }
+          return all;
+        }
+        case Node::Kind::Alternation: {
+          Fragment any;
+          any.empty = false;
+          for (int child : node.children) {
+            auto f = positions(child);
+            if (!f) return std::nullopt;
+            any.first.insert(any.first.end(), f->first.begin(), f->first.end());
+            any.last.insert(any.last.end(), f->last.begin(), f->last.end());
+            any.empty = any.empty || f->empty;
+          }
+          return any;
+        }
+        case Node::Kind::Repeat: {
+          Fragment all;
+          int child = node.children[0];
+          for (int i = 0; i < node.min; ++i) {
+            auto f = positions(child);
+            if (!f) return std::nullopt;
+            append(all, *f);
+          }
+          if (node.max < 0) {  // then any number more: one more copy that loops on itself
+            auto f = positions(child);
+            if (!f) return std::nullopt;
+            link(f->last, f->first);
+            f->empty = true;
+            append(all, *f);
+          }
+          for (int i = node.min; i < node.max; ++i) {  // then up to max - min optional copies
+            auto f = positions(child);
+            if (!f) return std::nullopt;
+            f->empty = true;
+            append(all, *f);
+          }
+          return all;
+        }
+      }
+      return std::nullopt;
+    }
+  };
 
   // Fills next_ and accepting_, or leaves them empty (the tree walk is used).
   void build_automaton() {
-    auto root = positions(root_);
+    Glushkov g{nodes_, {}, {}};
+    auto root = g.positions(root_);
     if (!root) return;
-    const int start = static_cast<int>(classes_.size());  // a position before the first digit
-    follow_.push_back(root->first);
-    std::vector<bool> is_last(classes_.size() + 1, false);
+    const int start = static_cast<int>(g.classes.size());  // a position before the first digit
+    g.follow.push_back(root->first);
+    std::vector<bool> is_last(g.classes.size() + 1, false);
     for (int p : root->last) is_last[static_cast<size_t>(p)] = true;
     is_last[static_cast<size_t>(start)] = root->empty;
     std::map<std::vector<int>, int> ids{{{start}, 0}};
@@ -455,8 +464,8 @@ class DigitPattern {
       for (int d = 0; d < 10; ++d) {
         std::vector<int> to;
         for (int p : states[s]) {
-          for (int q : follow_[static_cast<size_t>(p)]) {
-            if (classes_[static_cast<size_t>(q)] & (1u << d)) to.push_back(q);
+          for (int q : g.follow[static_cast<size_t>(p)]) {
+            if (g.classes[static_cast<size_t>(q)] & (1u << d)) to.push_back(q);
           }
         }
         if (to.empty()) {
@@ -475,15 +484,11 @@ class DigitPattern {
     }
     next_ = std::move(next);
     accepting_ = std::move(accepting);
-    classes_.clear();
-    follow_.clear();
   }
 
   std::vector<Node> nodes_;
   int root_ = -1;
-  std::vector<uint16_t> classes_;         // while building: each position's digits
-  std::vector<std::vector<int>> follow_;  // while building: the positions after each
-  std::vector<int> next_;                 // state * 10 + digit -> state, -1: no match
+  std::vector<int> next_;  // state * 10 + digit -> state, -1: no match
   std::vector<bool> accepting_;
 };
 

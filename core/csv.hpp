@@ -158,8 +158,6 @@ class CsvReader {
   char sep_;
   size_t max_field_bytes_;
   size_t max_fields_;
-  bool unquoted_stop_[256] = {};  // bytes that end a run of unquoted text
-  bool quoted_stop_[256] = {};    // bytes that end a run of quoted text
 
   std::string buf_;  // fed text not yet parsed starts at buf_[pos_]
   size_t pos_ = 0;

@@ -364,9 +364,7 @@ bool ImportRowConverter::convert(const CsvRecord& rec, ImportRow& row, ImportRej
         problem(target, prospect_text_too_long(rule->max));
         continue;
       }
-      auto& dst = base.*rule->member;
-      if (dst) dst->assign(t);
-      else dst.emplace(t);
+      assign_text(base.*rule->member, t);
     } else if (bit == kStatus) {
       input.emplace_back(target, status_code(trim(cell)));
     } else if (bit == kCompanySize) {

@@ -61,8 +61,7 @@ struct Validator {
     std::string_view t;
     if (!text_of(field, v, own, t, max)) return false;
     if (t.empty()) out.reset();
-    else if (out) out->assign(t);
-    else out.emplace(t);
+    else assign_text(out, t);
     return true;
   }
 
@@ -95,8 +94,7 @@ struct Validator {
     }
     for (const char* a : allowed)
       if (s == a) {
-        if (out) out->assign(s);
-        else out.emplace(s);
+        assign_text(out, s);
         return;
       }
     std::string list;

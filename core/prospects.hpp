@@ -54,6 +54,12 @@ inline bool utf8_longer_than(std::string_view s, size_t max) { return s.size() >
 // both ends.
 std::string_view trimmed(std::string_view s);
 
+// Sets `out` to the text `t`, in the string it holds already if any (its buffer is reused).
+inline void assign_text(std::optional<std::string>& out, std::string_view t) {
+  if (out) out->assign(t);
+  else out.emplace(t);
+}
+
 // The filter model shared by the prospect list, bulk actions, KPIs and exports.
 // Each vector holds alternatives (OR); different fields combine with AND.
 struct ProspectFilter {

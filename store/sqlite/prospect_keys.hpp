@@ -25,31 +25,28 @@ class ProspectKeys {
  public:
   // The candidate for an e-mail / a phone: the last prospect noted with that e-mail, the
   // smallest id noted with that phone. 0: no prospect has it (exact). -1: unknown, look it up.
-  long long email(std::string_view e) const { return email_hashed(email_hash(e)); }
-  long long phone(std::string_view p) const { return phone_hashed(phone_hash(p)); }
+  long long email(std::string_view e) const { return email_hashed(import_key_hash('e', e)); }
+  long long phone(std::string_view p) const { return phone_hashed(import_key_hash('p', p)); }
   // Records that prospect `id` has these keys now.
   void note(long long id, const std::optional<std::string>& email, const std::optional<std::string>& phone) {
-    note_hashed(id, email ? email_hash(*email) : 0, phone ? phone_hash(*phone) : 0);
+    note_hashed(id, email_key(email), phone_key(phone));
   }
-  // Records what a look-up in the table found for a key whose candidate failed its check:
-  // `id` (0: none), replacing the candidate.
-  void settle_email(std::string_view e, long long id) { emails_.set(email_hash(e), fit(id)); }
-  void settle_phone(std::string_view p, long long id) { phones_.set(phone_hash(p), fit(id)); }
 
-  // The same, by the keys' hashes (an import's reader has them: ImportRow::email_key, phone_key).
-  static uint64_t email_hash(std::string_view e) { return import_key_hash('e', e); }
-  static uint64_t phone_hash(std::string_view p) { return import_key_hash('p', p); }
+  // The keys by their hashes (import_key_hash; an import's reader has them: ImportRow::email_key,
+  // phone_key). A key's hash: `known` when the caller has it (not 0), else computed; 0 for none.
+  static uint64_t email_key(const std::optional<std::string>& e, uint64_t known = 0) {
+    return !e ? 0 : known ? known : import_key_hash('e', *e);
+  }
+  static uint64_t phone_key(const std::optional<std::string>& p, uint64_t known = 0) {
+    return !p ? 0 : known ? known : import_key_hash('p', *p);
+  }
   long long email_hashed(uint64_t h) const { return big_ ? -1 : emails_.find(h); }
   long long phone_hashed(uint64_t h) const { return big_ ? -1 : phones_.find(h); }
   void note_hashed(long long id, uint64_t email_h, uint64_t phone_h);  // 0: no such key
+  // Records what a look-up in the table found for a key whose candidate failed its check:
+  // `id` (0: none), replacing the candidate.
   void settle_email_hashed(uint64_t h, long long id) { emails_.set(h, fit(id)); }
   void settle_phone_hashed(uint64_t h, long long id) { phones_.set(h, fit(id)); }
-  // Asks the processor for the slots a look-up of these hashes reads (0: none), so that a
-  // batch's rows a few ahead are in the cache when their turn comes.
-  void prefetch(uint64_t email_h, uint64_t phone_h) const {
-    if (email_h) emails_.prefetch(email_h);
-    if (phone_h) phones_.prefetch(phone_h);
-  }
   // Room for the keys of `n` prospects: the tables are not grown (copied, and their pages
   // faulted in, at each doubling) before that.
   void reserve(size_t n) {
@@ -83,12 +80,6 @@ class ProspectKeys {
     void set(uint64_t h, long long id);      // id in [1, kUnknown), or -1
     void set_min(uint64_t h, long long id);  // unless a smaller id is there
     void reserve(size_t n);
-    void prefetch(uint64_t h) const {
-      if (hashes_.empty()) return;
-      const size_t i = h & (hashes_.size() - 1);
-      __builtin_prefetch(&hashes_[i]);
-      __builtin_prefetch(&ids_[i]);
-    }
     void clear() {
       Big<uint64_t>().swap(hashes_);
       Big<uint32_t>().swap(ids_);

@@ -26,9 +26,9 @@ TEST(ProspectKeys, AnEmailNamesItsLastHolderAndAPhoneItsOldest) {
 TEST(ProspectKeys, ASettledLookUpReplacesTheCandidate) {
   ProspectKeys k;
   k.note(5, "a@x.fr", "+33600000001");
-  k.settle_email("a@x.fr", 0);
+  k.settle_email_hashed(import_key_hash('e', "a@x.fr"), 0);
   EXPECT_EQ(k.email("a@x.fr"), -1) << "known to have been there: looked up again next time";
-  k.settle_phone("+33600000001", 12);
+  k.settle_phone_hashed(import_key_hash('p', "+33600000001"), 12);
   EXPECT_EQ(k.phone("+33600000001"), 12);
   k.note(4, std::nullopt, "+33600000001");
   EXPECT_EQ(k.phone("+33600000001"), 4);
@@ -52,7 +52,7 @@ TEST(ProspectKeys, TheHashesOfTheReaderNameTheSameKeys) {
   k.note(5, "b@x.fr", std::nullopt);
   EXPECT_EQ(k.email_hashed(import_key_hash('e', "b@x.fr")), 5);
   EXPECT_EQ(k.phone_hashed(import_key_hash('p', "b@x.fr")), 0) << "the kinds stay apart";
-  k.settle_email_hashed(ProspectKeys::email_hash("a@x.fr"), 0);
+  k.settle_email_hashed(ProspectKeys::email_key(std::string("a@x.fr")), 0);
   EXPECT_EQ(k.email("a@x.fr"), -1);
   k.note_hashed(6, 0, 0);  // no key at all: nothing noted
   EXPECT_EQ(k.email(""), 0);
@@ -64,9 +64,7 @@ TEST(ProspectKeys, ReservedRoomHoldsEveryKeyAndMoreStillFit) {
   ProspectKeys k;
   k.reserve(100000);
   for (long long id = 1; id <= 150000; ++id) {
-    const std::string e = "p" + std::to_string(id) + "@x.fr";
-    k.prefetch(ProspectKeys::email_hash(e), 0);
-    k.note(id, e, "+336" + std::to_string(10000000 + id));
+    k.note(id, "p" + std::to_string(id) + "@x.fr", "+336" + std::to_string(10000000 + id));
   }
   for (long long id = 1; id <= 150000; ++id) {
     ASSERT_EQ(k.email("p" + std::to_string(id) + "@x.fr"), id);

@@ -1512,27 +1512,12 @@ class SqliteStore final : public Store {
         return same;
       };
       if (keyed && b.expected_rows > 0) keys_.reserve(static_cast<size_t>(b.expected_rows));
-      // The keys' hashes, as the reader computed them (or computed here).
-      auto email_key = [](const ImportRow& row) -> uint64_t {
-        if (!row.prospect.email) return 0;
-        return row.email_key ? row.email_key : ProspectKeys::email_hash(*row.prospect.email);
-      };
-      auto phone_key = [](const ImportRow& row) -> uint64_t {
-        if (!row.prospect.phone) return 0;
-        return row.phone_key ? row.phone_key : ProspectKeys::phone_hash(*row.prospect.phone);
-      };
-      // The keys' slots are asked for this many rows ahead: a look-up in a table of a million
-      // keys otherwise waits for memory (twice: the hash, then the id).
-      constexpr size_t kPrefetchAhead = 8;
-      for (size_t r = 0; r < b.rows.size(); ++r) {
-        const ImportRow& row = b.rows[r];
+      for (const auto& row : b.rows) {
         const Prospect& in = row.prospect;
         if (keyed) {
-          if (r + kPrefetchAhead < b.rows.size()) {
-            const ImportRow& later = b.rows[r + kPrefetchAhead];
-            keys_.prefetch(later.prospect.email ? later.email_key : 0, later.prospect.phone ? later.phone_key : 0);
-          }
-          const uint64_t eh = email_key(row), ph = phone_key(row);
+          // The keys' hashes, as the reader computed them.
+          const uint64_t eh = ProspectKeys::email_key(in.email, row.email_key),
+                         ph = ProspectKeys::phone_key(in.phone, row.phone_key);
           // The in-memory keys say, exactly, which prospect has the key. A prospect to merge
           // into is read once: its key checks the candidate (one statement a row instead of two).
           if (b.policy != DuplicatePolicy::Skip) {
@@ -1650,7 +1635,7 @@ class SqliteStore final : public Store {
 
   // Inserts a prospect known to be new, with its tags, and notes its keys when they are kept in
   // memory (a load without the key indexes). Returns its id.
-  // email_h, phone_h: the keys' hashes (ProspectKeys::email_hash, phone_hash) when the caller
+  // email_h, phone_h: the keys' hashes (ProspectKeys::email_key, phone_key) when the caller
   // has them, 0 to compute them here.
   long long insert_new(Connection& c, const Prospect& in, long long created, long long updated, long long rev,
                        uint64_t email_h = 0, uint64_t phone_h = 0) {
@@ -1658,11 +1643,8 @@ class SqliteStore final : public Store {
     bind_new_prospect(s, in, rev, created, updated);
     s.exec();
     long long id = c.db().getLastInsertRowid();
-    if (keys_.loaded()) {
-      if (in.email && !email_h) email_h = ProspectKeys::email_hash(*in.email);
-      if (in.phone && !phone_h) phone_h = ProspectKeys::phone_hash(*in.phone);
-      keys_.note_hashed(id, in.email ? email_h : 0, in.phone ? phone_h : 0);
-    }
+    if (keys_.loaded())
+      keys_.note_hashed(id, ProspectKeys::email_key(in.email, email_h), ProspectKeys::phone_key(in.phone, phone_h));
     if (!in.tags.empty()) write_tags(c, id, in.tags, false);
     return id;
   }
@@ -1887,10 +1869,9 @@ class SqliteStore final : public Store {
   // one that fails the check is looked up in the table (a full scan without the index: only
   // after a collision of hashes or a change by another writer to that very key).
   long long existing_id(Connection& c, const Prospect& in) {
-    return existing_id(c, in, in.email ? ProspectKeys::email_hash(*in.email) : 0,
-                       in.phone ? ProspectKeys::phone_hash(*in.phone) : 0);
+    return existing_id(c, in, ProspectKeys::email_key(in.email), ProspectKeys::phone_key(in.phone));
   }
-  // The same with the keys' hashes (ProspectKeys::email_hash, phone_hash).
+  // The same with the keys' hashes (ProspectKeys::email_key, phone_key).
   long long existing_id(Connection& c, const Prospect& in, uint64_t email_h, uint64_t phone_h) {
     const bool by_email = in.email.has_value();
     const std::string& key = by_email ? *in.email : *in.phone;
